@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createConnection, createServer } from "node:net";
+
+export interface RedisServer {
+  url: string;
+  source: "url" | "local" | "spawned";
+  close(): Promise<void>;
+}
+
+/** Answers whether a Redis replies to PING at host:port within the timeout. */
+export function redisAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function hasRedisServer(): boolean {
+  return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+async function spawnRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  for (let i = 0; i < 50; i++) {
+    if (await redisAnswers("127.0.0.1", port, 200)) {
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        source: "spawned",
+        close: async () => {
+          child.kill("SIGTERM");
+        },
+      };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`redis-server on port ${port} did not answer PING within 5 s`);
+}
+
+/**
+ * The Redis the tests use: REDIS_URL when set; else the one on 127.0.0.1:6379 (in a database
+ * index of the tests' own); else a redis-server from PATH on a free port; else a clear failure.
+ */
+export async function resolveTestRedis(envUrl: string | undefined, dbIndex: number): Promise<RedisServer> {
+  if (envUrl) return { url: envUrl, source: "url", close: async () => undefined };
+  if (await redisAnswers("127.0.0.1", 6379)) {
+    return { url: `redis://127.0.0.1:6379/${dbIndex}`, source: "local", close: async () => undefined };
+  }
+  if (hasRedisServer()) return spawnRedis();
+  throw new Error(
+    "The tests need Redis: set REDIS_URL, start one on 127.0.0.1:6379, or install redis-server (apt-get install redis-server) so the tests can start their own.",
+  );
+}

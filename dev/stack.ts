@@ -1,0 +1,66 @@
+import { applyMigrations } from "./migrations.ts";
+import { type NeonProxy, startNeonProxy } from "./neon-proxy/server.ts";
+import { createScratchDatabase, type Postgres, startPglite, useServer } from "./postgres.ts";
+import { startUpstashProxy, type UpstashProxy } from "./upstash-proxy/server.ts";
+
+export interface StackOptions {
+  /** A real Postgres; undefined = embedded PGlite. */
+  databaseUrl?: string;
+  /** With databaseUrl: run in a fresh database on that server, dropped on close. */
+  scratchDatabase?: boolean;
+  /** PGlite's folder; undefined keeps it in memory. */
+  pgliteDir?: string;
+  /** Redis behind the Upstash proxy; undefined = Redis features off. */
+  redisUrl?: string;
+  upstashToken?: string;
+  latencyMs?: number;
+}
+
+export interface Stack {
+  postgres: Postgres;
+  neon: NeonProxy;
+  upstash: UpstashProxy | undefined;
+  /** What the Worker needs to reach this stack (all strings, as Worker bindings are). */
+  bindings: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Postgres (server or PGlite), migrations, the Neon proxy and, with Redis, the Upstash proxy. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const postgres = options.databaseUrl
+    ? options.scratchDatabase
+      ? await createScratchDatabase(options.databaseUrl, "edge_api_test")
+      : await useServer(options.databaseUrl)
+    : await startPglite(options.pgliteDir);
+  const closers: (() => Promise<void>)[] = [() => postgres.close()];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((err) => console.error(err));
+  };
+  try {
+    const neon = await startNeonProxy({
+      databaseUrl: postgres.url,
+      latencyMs: options.latencyMs ?? 0,
+      // PGlite has one session; one pooled connection keeps every batch's transaction whole.
+      poolSize: postgres.kind === "pglite" ? 1 : 10,
+    });
+    closers.push(() => neon.close());
+    await applyMigrations(postgres.url, neon.url);
+
+    let upstash: UpstashProxy | undefined;
+    const token = options.upstashToken ?? "local-dev-token";
+    if (options.redisUrl) {
+      upstash = await startUpstashProxy({ redisUrl: options.redisUrl, token });
+      const proxy = upstash;
+      closers.push(() => proxy.close());
+    }
+    const bindings: Record<string, string> = {
+      DATABASE_URL: postgres.url,
+      NEON_FETCH_ENDPOINT: neon.url,
+      ...(upstash ? { UPSTASH_REDIS_REST_URL: upstash.url, UPSTASH_REDIS_REST_TOKEN: token } : {}),
+    };
+    return { postgres, neon, upstash, bindings, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

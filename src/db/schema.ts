@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, numeric, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+// Money is numeric(12,2): exact, and the range the API validates (0 … 9 999 999 999.99).
+const money = (name: string) => numeric(name, { precision: 12, scale: 2, mode: "number" });
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const products = pgTable(
+  "products",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    productName: text("product_name").notNull(),
+    price: money("price").notNull(),
+    cost: money("cost").notNull(),
+    stock: integer("stock").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // The database refuses what the API refuses, so a bug in validation cannot store bad data.
+    check("products_product_name_length", sql`char_length(${t.productName}) between 1 and 255`),
+    check("products_price_range", sql`${t.price} >= 0`),
+    check("products_cost_range", sql`${t.cost} >= 0`),
+    check("products_stock_range", sql`${t.stock} >= 0`),
+  ],
+);
+
+export const orders = pgTable("orders", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const ordersProducts = pgTable(
+  "orders_products",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint("order_id", { mode: "number" })
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    productId: bigint("product_id", { mode: "number" })
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    amount: integer("amount").notNull(),
+    // Captured from the product when the line is written, so later price changes leave
+    // past orders and reports as they were.
+    unitPrice: money("unit_price").notNull(),
+    unitCost: money("unit_cost").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("orders_products_order_id_idx").on(t.orderId),
+    index("orders_products_product_id_idx").on(t.productId),
+    check("orders_products_amount_positive", sql`${t.amount} > 0`),
+    check("orders_products_unit_price_range", sql`${t.unitPrice} >= 0`),
+    check("orders_products_unit_cost_range", sql`${t.unitCost} >= 0`),
+  ],
+);

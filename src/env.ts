@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+// Workers pass unset bindings as undefined and blank `--var`s as "", so both mean "not set".
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const EnvSchema = z
+  .object({
+    DATABASE_URL: z
+      .string({ error: "is required (a postgres:// or postgresql:// connection string)" })
+      .regex(/^postgres(ql)?:\/\/[^/]+\/[^/?]+/, "must be a postgres:// URL with a user, host and database"),
+    NEON_FETCH_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
+    UPSTASH_REDIS_REST_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
+    UPSTASH_REDIS_REST_TOKEN: optional(z.string()),
+    API_KEYS: optional(z.string()).transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((k) => k.trim())
+        .filter((k) => k.length > 0),
+    ),
+    AUTH_DISABLED: optional(z.enum(["true", "false"], { error: 'must be "true" or "false"' })).transform(
+      (v) => v === "true",
+    ),
+    CACHE_TTL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).transform((v) => v ?? 300),
+    RATE_LIMIT_WRITES_PER_MINUTE: optional(z.coerce.number().int().min(1)),
+    RATE_LIMIT_READS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.UPSTASH_REDIS_REST_URL ? "UPSTASH_REDIS_REST_TOKEN" : "UPSTASH_REDIS_REST_URL"],
+        message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof EnvSchema>;
+
+/** The raw bindings as Cloudflare hands them to the Worker. */
+export interface Bindings {
+  DATABASE_URL?: string;
+  NEON_FETCH_ENDPOINT?: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  API_KEYS?: string;
+  AUTH_DISABLED?: string;
+  CACHE_TTL_SECONDS?: string;
+  RATE_LIMIT_WRITES_PER_MINUTE?: string;
+  RATE_LIMIT_READS_PER_MINUTE?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+// The env object is the same for every request an isolate serves, so it is parsed once.
+const parsed = new WeakMap<object, Config>();
+
+export function loadConfig(env: Bindings): Config {
+  const hit = parsed.get(env);
+  if (hit) return hit;
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".") || "env"} ${i.message}`);
+    throw new ConfigError(`Invalid Worker configuration: ${problems.join("; ")}`);
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}

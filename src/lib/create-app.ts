@@ -1,0 +1,33 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { auth } from "../middleware/auth";
+import { clients } from "../middleware/clients";
+import { jsonBody } from "../middleware/json-body";
+import { requestLogger } from "../middleware/request-logger";
+import { notFound, onError, validationError } from "./errors";
+import type { AppEnv, AppOpenAPI } from "./types";
+
+/** Every router shares the bindings type and turns validation failures into one 422 shape. */
+export function createRouter(): AppOpenAPI {
+  return new OpenAPIHono<AppEnv>({
+    strict: false,
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+}
+
+export function createApp(): AppOpenAPI {
+  const app = createRouter();
+  app.use(requestId());
+  app.use(requestLogger);
+  // The docs page loads Swagger UI's script and styles from a CDN, so CSP stays off there.
+  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(clients);
+  app.use(auth);
+  app.use(jsonBody);
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}

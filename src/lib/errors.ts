@@ -1,0 +1,74 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import { ConfigError } from "../env";
+import { apiErrorFromDb } from "./db-errors";
+import { log } from "./log";
+import { ApiError, type FieldError, PROBLEM_CONTENT_TYPE, type Problem, STATUS_TITLES } from "./problem";
+import type { AppEnv } from "./types";
+
+export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
+  const body: Problem = {
+    type: "about:blank",
+    title: STATUS_TITLES[error.status] ?? "Error",
+    status: error.status,
+    detail: error.detail,
+    instance: new URL(c.req.url).pathname,
+    request_id: c.get("requestId") ?? "",
+    ...(error.extra.errors ? { errors: error.extra.errors } : {}),
+  };
+  return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, {
+    "Content-Type": PROBLEM_CONTENT_TYPE,
+    ...error.extra.headers,
+  });
+}
+
+const TARGET_NAMES: Record<string, string> = { json: "body", query: "query", param: "path" };
+
+/** One FieldError per broken field; unknown keys are listed one by one. */
+export function fieldErrors(error: z.ZodError, target?: string): FieldError[] {
+  return error.issues.flatMap((issue): FieldError[] => {
+    const base = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: base ? `${base}.${key}` : key,
+        message: "Unknown field",
+        code: issue.code,
+      }));
+    }
+    return [{ path: base || TARGET_NAMES[target ?? ""] || "body", message: issue.message, code: issue.code }];
+  });
+}
+
+export function validationError(error: z.ZodError, target?: string): ApiError {
+  const errors = fieldErrors(error, target);
+  const detail =
+    errors.length === 1 && errors[0]
+      ? `${errors[0].path}: ${errors[0].message}`
+      : `${errors.length} problems with the ${TARGET_NAMES[target ?? ""] ?? "request"}: ${errors
+          .map((e) => `${e.path}: ${e.message}`)
+          .join("; ")}`;
+  return new ApiError(422, detail, { errors });
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ApiError) return problemResponse(c, err);
+  const mapped = apiErrorFromDb(err);
+  if (mapped) {
+    if (mapped.status >= 500) log.error(c, "database unavailable", err);
+    return problemResponse(c, mapped);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's own validators and body limit speak HTTPException; keep their status, our shape.
+    return problemResponse(c, new ApiError(err.status, err.message || STATUS_TITLES[err.status] || "Error"));
+  }
+  log.error(c, err instanceof ConfigError ? "configuration error" : "unhandled error", err);
+  return problemResponse(
+    c,
+    new ApiError(500, `An unexpected error occurred; quote request id ${c.get("requestId") ?? ""} when reporting it`),
+  );
+};
+
+export const notFound: NotFoundHandler<AppEnv> = (c) =>
+  problemResponse(c, new ApiError(404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));

@@ -1,0 +1,22 @@
+import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Db } from "../db/client";
+import type { UnitOfWork } from "../db/unit-of-work";
+import type { Bindings, Config } from "../env";
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: {
+    config: Config;
+    db: Db;
+    uow: UnitOfWork;
+    /** null when Redis is not configured: cache, idempotency and rate limits are off. */
+    redis: Redis | null;
+    requestId: string;
+    /** Who is calling: "key:<hash prefix>" for an API key, else "ip:<address>". */
+    principal: string;
+  };
+}
+
+export type AppOpenAPI = OpenAPIHono<AppEnv>;
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

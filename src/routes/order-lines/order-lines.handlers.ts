@@ -1,0 +1,76 @@
+import { ApiError } from "../../lib/problem";
+import type { AppRouteHandler } from "../../lib/types";
+import * as service from "../../services/order-lines";
+import type {
+  CountRoute,
+  CreateBatchRoute,
+  CreateRoute,
+  DeleteBatchRoute,
+  GetOneRoute,
+  RemoveRoute,
+  UpdateRoute,
+} from "./order-lines.routes";
+
+const notFound = (id: number) => new ApiError(404, `Order line ${id} does not exist`);
+
+const fields = ({ order_id, product_id, amount }: service.OrderLineInput) => ({ order_id, product_id, amount });
+
+export const count: AppRouteHandler<CountRoute> = async (c) => c.json(await service.countOrderLines(c.var.db), 200);
+
+export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const line = await service.getOrderLine(c.var.db, id);
+  if (!line) throw notFound(id);
+  return c.json(line, 200);
+};
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const uow = c.var.uow;
+  const created = service.createOrderLines(uow, [fields(c.req.valid("json"))]);
+  await uow.commit();
+  const [line] = service.linesFrom(uow.result(created));
+  if (!line) throw new Error("order line insert returned no row");
+  c.header("Location", `/orders_products/${line.id}`);
+  return c.json(line, 201);
+};
+
+export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  if (body.id !== undefined && body.id !== id) {
+    throw new ApiError(422, `id in the body (${body.id}) must equal the id in the path (${id})`, {
+      errors: [{ path: "id", message: "must equal the id in the path", code: "custom" }],
+    });
+  }
+  const uow = c.var.uow;
+  const replaced = service.replaceOrderLine(uow, id, fields(body));
+  await uow.commit();
+  const [line] = service.linesFrom(uow.result(replaced));
+  if (!line) throw notFound(id);
+  return c.json(line, 200);
+};
+
+export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const uow = c.var.uow;
+  const deleted = service.deleteOrderLines(uow, [id]);
+  await uow.commit();
+  if (service.lineIds(uow.result(deleted)).length === 0) throw notFound(id);
+  return c.json({ id, deleted: true as const }, 202);
+};
+
+export const createBatch: AppRouteHandler<CreateBatchRoute> = async (c) => {
+  const uow = c.var.uow;
+  const created = service.createOrderLines(uow, c.req.valid("json").map(fields));
+  await uow.commit();
+  return c.json(service.linesFrom(uow.result(created)), 201);
+};
+
+export const deleteBatch: AppRouteHandler<DeleteBatchRoute> = async (c) => {
+  const ids = [...new Set(c.req.valid("json"))];
+  const uow = c.var.uow;
+  const deleted = service.deleteOrderLines(uow, ids);
+  await uow.commit();
+  const gone = new Set(service.lineIds(uow.result(deleted)));
+  return c.json({ deleted: gone.size, not_found: ids.filter((id) => !gone.has(id)) }, 202);
+};

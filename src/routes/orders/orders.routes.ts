@@ -1,0 +1,186 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  BatchDeletedSchema,
+  CountSchema,
+  DeletedSchema,
+  errorResponses,
+  IdListSchema,
+  IdParamsSchema,
+  jsonBody,
+  jsonContent,
+  PagingQuerySchema,
+  READ_ERRORS,
+  WRITE_ERRORS,
+} from "../../lib/openapi";
+import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
+
+export const OrderSchema = z
+  .object({
+    order_id: z.number().int().openapi({ example: 7 }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    total: z.number().openapi({ example: 1050 }),
+    products: z.array(
+      z
+        .object({
+          id: z.number().int().openapi({ example: 12 }),
+          product_id: z.number().int().openapi({ example: 1 }),
+          product_name: z.string().openapi({ example: "Desk" }),
+          amount: z.number().int().openapi({ example: 10 }),
+          unit_price: z.number().openapi({ example: 100 }),
+          line_total: z.number().openapi({ example: 1000 }),
+        })
+        .openapi("OrderProduct"),
+    ),
+  })
+  .openapi("Order");
+
+const orderFields = {
+  product_ids: z
+    .array(PositiveId)
+    .min(1, "must have at least 1 line")
+    .max(100, "must have at most 100 lines")
+    .openapi({ example: [1, 2] }),
+  amounts: z
+    .array(
+      z
+        .number({ error: "must be an integer" })
+        .int("must be an integer")
+        .min(1, "must be ≥ 1")
+        .max(MAX_INT4, `must be ≤ ${MAX_INT4}`),
+    )
+    .min(1, "must have at least 1 line")
+    .max(100, "must have at most 100 lines")
+    .openapi({ example: [10, 1] }),
+  created_at: readOnly(z.unknown()),
+  updated_at: readOnly(z.unknown()),
+  total: readOnly(z.unknown()),
+  products: readOnly(z.unknown()),
+};
+
+const sameLength = (body: { product_ids: unknown[]; amounts: unknown[] }, ctx: z.RefinementCtx) => {
+  if (body.product_ids.length !== body.amounts.length) {
+    ctx.addIssue({ code: "custom", path: ["amounts"], message: "product_ids and amounts must have the same length" });
+  }
+};
+
+export const OrderInputSchema = z
+  .strictObject({ ...orderFields, order_id: readOnly(z.unknown()) })
+  .superRefine(sameLength)
+  .openapi("OrderInput");
+
+/** The body may carry the order_id it was read with, which must equal the path id. */
+export const OrderReplaceSchema = z
+  .strictObject({ ...orderFields, order_id: PositiveId.optional().openapi({ example: 7 }) })
+  .superRefine(sameLength)
+  .openapi("OrderReplace");
+
+const tags = ["Orders"];
+const security = [{ bearerAuth: [] }];
+
+export const list = createRoute({
+  method: "get",
+  path: "/orders-list",
+  tags,
+  summary: "List orders with their lines, by id",
+  request: { query: PagingQuerySchema },
+  responses: {
+    200: {
+      ...jsonContent(z.array(OrderSchema), "One page of orders; a page past the end is []"),
+      headers: z.object({ Link: z.string().optional().openapi({ description: 'rel="next" while more may follow' }) }),
+    },
+    ...errorResponses(422, ...READ_ERRORS),
+  },
+});
+
+export const count = createRoute({
+  method: "get",
+  path: "/orders-count",
+  tags,
+  summary: "Count orders",
+  responses: {
+    200: jsonContent(CountSchema, "The number of orders, as a bare integer"),
+    ...errorResponses(...READ_ERRORS),
+  },
+});
+
+export const getOne = createRoute({
+  method: "get",
+  path: "/orders/{id}",
+  tags,
+  summary: "Get one order with its lines and total",
+  request: { params: IdParamsSchema },
+  responses: { 200: jsonContent(OrderSchema, "The order"), ...errorResponses(404, 422, ...READ_ERRORS) },
+});
+
+export const create = createRoute({
+  method: "post",
+  path: "/orders",
+  tags,
+  security,
+  summary: "Create an order from product ids and amounts",
+  description: "Each line keeps the product's current price and cost. Unknown product ids fail the whole order.",
+  request: { body: jsonBody(OrderInputSchema, "Two arrays of the same length, 1–100 lines") },
+  responses: {
+    201: {
+      ...jsonContent(z.number().int().openapi({ example: 7 }), "The new order's id, as a bare integer"),
+      headers: z.object({ Location: z.string().openapi({ example: "/orders/7" }) }),
+    },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const update = createRoute({
+  method: "put",
+  path: "/orders/{id}",
+  tags,
+  security,
+  summary: "Replace an order's lines atomically",
+  request: { params: IdParamsSchema, body: jsonBody(OrderReplaceSchema, "The order's new lines") },
+  responses: { 200: jsonContent(OrderSchema, "The order as replaced"), ...errorResponses(404, ...WRITE_ERRORS) },
+});
+
+export const remove = createRoute({
+  method: "delete",
+  path: "/orders/{id}",
+  tags,
+  security,
+  summary: "Delete an order and its lines",
+  request: { params: IdParamsSchema },
+  responses: { 202: jsonContent(DeletedSchema, "The order is deleted"), ...errorResponses(404, ...WRITE_ERRORS) },
+});
+
+export const createBatch = createRoute({
+  method: "post",
+  path: "/orders-batch",
+  tags,
+  security,
+  summary: "Create up to 1000 orders atomically",
+  request: { body: jsonBody(batchOf(OrderInputSchema), "Orders to create, all or none") },
+  responses: {
+    201: jsonContent(z.array(z.number().int()), "The new orders' ids, in input order"),
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const deleteBatch = createRoute({
+  method: "delete",
+  path: "/orders-batch",
+  tags,
+  security,
+  summary: "Delete up to 1000 orders and their lines atomically",
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
+  responses: {
+    202: jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export type ListRoute = typeof list;
+export type CountRoute = typeof count;
+export type GetOneRoute = typeof getOne;
+export type CreateRoute = typeof create;
+export type UpdateRoute = typeof update;
+export type RemoveRoute = typeof remove;
+export type CreateBatchRoute = typeof createBatch;
+export type DeleteBatchRoute = typeof deleteBatch;

@@ -1,0 +1,85 @@
+import { pageOf } from "../../lib/paging";
+import { ApiError } from "../../lib/problem";
+import type { AppRouteHandler } from "../../lib/types";
+import * as service from "../../services/products";
+import type {
+  CountRoute,
+  CreateBatchRoute,
+  CreateRoute,
+  DeleteBatchRoute,
+  GetOneRoute,
+  ListRoute,
+  RemoveRoute,
+  UpdateRoute,
+} from "./products.routes";
+
+const notFound = (id: number) => new ApiError(404, `Product ${id} does not exist`);
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const { page, page_size } = c.req.valid("query");
+  const rows = await service.listProducts(c.var.db, { page, pageSize: page_size });
+  return c.json(pageOf(c, rows, page, page_size), 200);
+};
+
+export const count: AppRouteHandler<CountRoute> = async (c) => c.json(await service.countProducts(c.var.db), 200);
+
+export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const product = await service.getProduct(c.var.db, id);
+  if (!product) throw notFound(id);
+  return c.json(product, 200);
+};
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const uow = c.var.uow;
+  const created = service.createProducts(uow, [c.req.valid("json")]);
+  await uow.commit();
+  const [product] = uow.result(created);
+  if (!product) throw new Error("insert returned no row");
+  c.header("Location", `/products/${product.id}`);
+  return c.json(product, 201);
+};
+
+export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const body = c.req.valid("json");
+  if (body.id !== undefined && body.id !== id) {
+    throw new ApiError(422, `id in the body (${body.id}) must equal the id in the path (${id})`, {
+      errors: [{ path: "id", message: "must equal the id in the path", code: "custom" }],
+    });
+  }
+  const uow = c.var.uow;
+  const replaced = service.replaceProduct(uow, id, body);
+  await uow.commit();
+  const [product] = uow.result(replaced);
+  if (!product) throw notFound(id);
+  return c.json(product, 200);
+};
+
+export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const uow = c.var.uow;
+  const deleted = service.deleteProducts(uow, [id]);
+  await uow.commit();
+  if (uow.result(deleted).length === 0) throw notFound(id);
+  return c.json({ id, deleted: true as const }, 202);
+};
+
+export const createBatch: AppRouteHandler<CreateBatchRoute> = async (c) => {
+  const uow = c.var.uow;
+  const created = service.createProducts(uow, c.req.valid("json"));
+  await uow.commit();
+  return c.json(
+    uow.result(created).sort((a, b) => a.id - b.id),
+    201,
+  );
+};
+
+export const deleteBatch: AppRouteHandler<DeleteBatchRoute> = async (c) => {
+  const ids = [...new Set(c.req.valid("json"))];
+  const uow = c.var.uow;
+  const deleted = service.deleteProducts(uow, ids);
+  await uow.commit();
+  const gone = new Set(uow.result(deleted).map((r) => r.id));
+  return c.json({ deleted: gone.size, not_found: ids.filter((id) => !gone.has(id)) }, 202);
+};

@@ -1,0 +1,175 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  BatchDeletedSchema,
+  CountSchema,
+  DeletedSchema,
+  errorResponses,
+  IdListSchema,
+  IdParamsSchema,
+  jsonBody,
+  jsonContent,
+  PagingQuerySchema,
+  READ_ERRORS,
+  WRITE_ERRORS,
+} from "../../lib/openapi";
+import { batchOf, MAX_INT4, Money, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
+
+export const ProductSchema = z
+  .object({
+    id: z.number().int().openapi({ example: 1 }),
+    product_name: z.string().openapi({ example: "Desk" }),
+    price: z.number().openapi({ example: 100 }),
+    cost: z.number().openapi({ example: 50 }),
+    stock: z.number().int().openapi({ example: 10 }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Product");
+
+const productFields = {
+  product_name: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(255, "must be at most 255 characters")
+    .openapi({ example: "Desk" }),
+  price: Money.openapi({ example: 100 }),
+  cost: Money.openapi({ example: 50 }),
+  stock: z
+    .number({ error: "must be an integer" })
+    .int("must be an integer")
+    .min(0, "must be ≥ 0")
+    .max(MAX_INT4, `must be ≤ ${MAX_INT4}`)
+    .openapi({ example: 10 }),
+  created_at: readOnly(z.unknown()),
+  updated_at: readOnly(z.unknown()),
+};
+
+export const ProductInputSchema = z
+  .strictObject({ ...productFields, id: readOnly(z.unknown()) })
+  .openapi("ProductInput");
+
+/** PUT is a full replace; the body may carry the id it was read with, which must match. */
+export const ProductReplaceSchema = z
+  .strictObject({ ...productFields, id: PositiveId.optional().openapi({ example: 1 }) })
+  .openapi("ProductReplace");
+
+export type ProductInput = z.infer<typeof ProductInputSchema>;
+
+const tags = ["Products"];
+const security = [{ bearerAuth: [] }];
+
+export const list = createRoute({
+  method: "get",
+  path: "/products",
+  tags,
+  summary: "List products by id",
+  request: { query: PagingQuerySchema },
+  responses: {
+    200: {
+      ...jsonContent(z.array(ProductSchema), "One page of products; a page past the end is []"),
+      headers: z.object({ Link: z.string().optional().openapi({ description: 'rel="next" while more may follow' }) }),
+    },
+    ...errorResponses(422, ...READ_ERRORS),
+  },
+});
+
+export const count = createRoute({
+  method: "get",
+  path: "/products-count",
+  tags,
+  summary: "Count products",
+  responses: {
+    200: jsonContent(CountSchema, "The number of products, as a bare integer"),
+    ...errorResponses(...READ_ERRORS),
+  },
+});
+
+export const getOne = createRoute({
+  method: "get",
+  path: "/products/{id}",
+  tags,
+  summary: "Get one product",
+  request: { params: IdParamsSchema },
+  responses: {
+    200: jsonContent(ProductSchema, "The product"),
+    ...errorResponses(404, 422, ...READ_ERRORS),
+  },
+});
+
+export const create = createRoute({
+  method: "post",
+  path: "/products",
+  tags,
+  security,
+  summary: "Create a product",
+  request: { body: jsonBody(ProductInputSchema, "The new product") },
+  responses: {
+    201: {
+      ...jsonContent(ProductSchema, "The created product"),
+      headers: z.object({ Location: z.string().openapi({ example: "/products/1" }) }),
+    },
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const update = createRoute({
+  method: "put",
+  path: "/products/{id}",
+  tags,
+  security,
+  summary: "Replace a product",
+  request: { params: IdParamsSchema, body: jsonBody(ProductReplaceSchema, "The product's new state") },
+  responses: {
+    200: jsonContent(ProductSchema, "The replaced product"),
+    ...errorResponses(404, ...WRITE_ERRORS),
+  },
+});
+
+export const remove = createRoute({
+  method: "delete",
+  path: "/products/{id}",
+  tags,
+  security,
+  summary: "Delete a product",
+  request: { params: IdParamsSchema },
+  responses: {
+    202: jsonContent(DeletedSchema, "The product is deleted"),
+    ...errorResponses(404, 409, ...WRITE_ERRORS),
+  },
+});
+
+export const createBatch = createRoute({
+  method: "post",
+  path: "/products-batch",
+  tags,
+  security,
+  summary: "Create up to 1000 products atomically",
+  request: { body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
+  responses: {
+    201: jsonContent(z.array(ProductSchema), "The created products, in input order"),
+    ...errorResponses(...WRITE_ERRORS),
+  },
+});
+
+export const deleteBatch = createRoute({
+  method: "delete",
+  path: "/products-batch",
+  tags,
+  security,
+  summary: "Delete up to 1000 products atomically",
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
+  responses: {
+    202: jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+    ...errorResponses(409, ...WRITE_ERRORS),
+  },
+});
+
+export type ListRoute = typeof list;
+export type CountRoute = typeof count;
+export type GetOneRoute = typeof getOne;
+export type CreateRoute = typeof create;
+export type UpdateRoute = typeof update;
+export type RemoveRoute = typeof remove;
+export type CreateBatchRoute = typeof createBatch;
+export type DeleteBatchRoute = typeof deleteBatch;

@@ -1,0 +1,48 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses, jsonContent, READ_ERRORS } from "../../lib/openapi";
+
+const figures = {
+  orders: z.number().int().openapi({ example: 4 }),
+  units: z.number().int().openapi({ example: 40 }),
+  revenue: z.number().openapi({ example: 4000 }),
+  cost: z.number().openapi({ example: 2000 }),
+  profit: z.number().openapi({ example: 2000 }),
+};
+
+export const ReportSchema = z
+  .object({
+    generated_at: z.iso.datetime(),
+    range: z.object({ from: z.iso.date().nullable(), to: z.iso.date().nullable() }),
+    totals: z.object({ ...figures, order_lines: z.number().int().openapi({ example: 30 }) }),
+    products: z.array(
+      z
+        .object({
+          product_id: z.number().int().openapi({ example: 1 }),
+          product_name: z.string().openapi({ example: "Desk" }),
+          ...figures,
+        })
+        .openapi("ReportProduct"),
+    ),
+  })
+  .openapi("Report");
+
+const date = z.iso.date({ error: "must be a date (YYYY-MM-DD)" });
+
+export const ReportQuerySchema = z
+  .object({
+    from: date.optional().openapi({ example: "2026-01-01", description: "First day, inclusive (UTC)" }),
+    to: date.optional().openapi({ example: "2026-12-31", description: "Last day, inclusive (UTC)" }),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" });
+
+export const report = createRoute({
+  method: "get",
+  path: "/reports-all",
+  tags: ["Reports"],
+  summary: "Sales report over the captured line prices",
+  description: "Products never ordered in the range are left out; products are sorted by revenue, highest first.",
+  request: { query: ReportQuerySchema },
+  responses: { 200: jsonContent(ReportSchema, "The report"), ...errorResponses(422, ...READ_ERRORS) },
+});
+
+export type ReportRoute = typeof report;

@@ -1,0 +1,73 @@
+import { count, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { products } from "../db/schema";
+import type { UnitOfWork } from "../db/unit-of-work";
+
+/** The API's Product shape, selected straight from the table. */
+export const productColumns = {
+  id: products.id,
+  product_name: products.productName,
+  price: products.price,
+  cost: products.cost,
+  stock: products.stock,
+  created_at: products.createdAt,
+  updated_at: products.updatedAt,
+};
+
+export interface ProductFields {
+  product_name: string;
+  price: number;
+  cost: number;
+  stock: number;
+}
+
+export interface Page {
+  page: number;
+  pageSize: number;
+}
+
+const toRow = (p: ProductFields) => ({ productName: p.product_name, price: p.price, cost: p.cost, stock: p.stock });
+
+/** One page plus one row, so the caller knows whether another page follows. */
+export function listProducts(db: Db, { page, pageSize }: Page) {
+  return db
+    .select(productColumns)
+    .from(products)
+    .orderBy(products.id)
+    .limit(pageSize + 1)
+    .offset((page - 1) * pageSize);
+}
+
+export async function countProducts(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(products);
+  return row?.n ?? 0;
+}
+
+export async function getProduct(db: Db, id: number) {
+  const [row] = await db.select(productColumns).from(products).where(eq(products.id, id));
+  return row;
+}
+
+/** Identity ids grow in insertion order, so RETURNING sorted by id is the input order. */
+export function createProducts(uow: UnitOfWork, inputs: readonly ProductFields[]) {
+  return uow.add(uow.db.insert(products).values(inputs.map(toRow)).returning(productColumns));
+}
+
+export function replaceProduct(uow: UnitOfWork, id: number, input: ProductFields) {
+  return uow.add(
+    uow.db
+      .update(products)
+      .set({ ...toRow(input), updatedAt: sql`now()` })
+      .where(eq(products.id, id))
+      .returning(productColumns),
+  );
+}
+
+export function deleteProducts(uow: UnitOfWork, ids: readonly number[]) {
+  return uow.add(
+    uow.db
+      .delete(products)
+      .where(inArray(products.id, [...ids]))
+      .returning({ id: products.id }),
+  );
+}

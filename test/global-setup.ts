@@ -1,0 +1,43 @@
+import type { TestProject } from "vitest/node";
+import { resolveTestRedis } from "../dev/redis.ts";
+import { startStack } from "../dev/stack.ts";
+
+// Redis database index of the tests' own, so a shared local Redis keeps its other data.
+const TEST_REDIS_DB = 13;
+export const TEST_UPSTASH_TOKEN = "test-token";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: {
+      bindings: Record<string, string>;
+      neonOrigin: string;
+      upstashOrigin: string;
+      postgres: "server" | "pglite";
+    };
+  }
+}
+
+/**
+ * Starts the local stack once per run on the Node side: PGlite in memory unless
+ * TEST_DATABASE_URL names a server (then a scratch database on it), Redis per resolveTestRedis.
+ */
+export default async function setup(project: TestProject) {
+  const redis = await resolveTestRedis(process.env.REDIS_URL, TEST_REDIS_DB);
+  const stack = await startStack({
+    databaseUrl: process.env.TEST_DATABASE_URL || undefined,
+    scratchDatabase: true,
+    redisUrl: redis.url,
+    upstashToken: TEST_UPSTASH_TOKEN,
+  });
+  if (!stack.upstash) throw new Error("the test stack always runs the Upstash proxy");
+  project.provide("stack", {
+    bindings: stack.bindings,
+    neonOrigin: stack.neon.origin,
+    upstashOrigin: stack.upstash.url,
+    postgres: stack.postgres.kind,
+  });
+  return async () => {
+    await stack.close();
+    await redis.close();
+  };
+}

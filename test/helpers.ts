@@ -1,0 +1,85 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { Redis } from "@upstash/redis/cloudflare";
+import { expect } from "vitest";
+
+export const BASE = "http://api.test";
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Calls the Worker through its fetch handler and parses the body (JSON or text). */
+export async function api<T = unknown>(
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<ApiResponse<T>> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  const res = await exports.default.fetch(
+    new Request(`${BASE}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }),
+  );
+  const text = await res.text();
+  const type = res.headers.get("Content-Type") ?? "";
+  const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** SQL straight to the test database, for arranging and inspecting state around API calls. */
+export function db() {
+  neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT ?? "";
+  return neon(env.DATABASE_URL ?? "");
+}
+
+export function redis() {
+  return new Redis({
+    url: env.UPSTASH_REDIS_REST_URL ?? "",
+    token: env.UPSTASH_REDIS_REST_TOKEN ?? "",
+    enableTelemetry: false,
+  });
+}
+
+export interface NeonStats {
+  requests: number;
+  statements: number;
+}
+
+export async function neonStats(): Promise<NeonStats> {
+  const res = await fetch(`${env.STACK_NEON_ORIGIN}/stats`);
+  return (await res.json()) as NeonStats;
+}
+
+/** Runs `call` and returns its result with the number of HTTP requests the Neon proxy saw. */
+export async function countRoundTrips<T>(call: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
+  const before = await neonStats();
+  const result = await call();
+  const after = await neonStats();
+  return { result, roundTrips: after.requests - before.requests };
+}
+
+/** Every table's rows, so a test can assert that a refused write changed nothing. */
+export async function snapshot() {
+  const sql = db();
+  const [products, orders, lines] = await Promise.all([
+    sql.query("select * from products order by id"),
+    sql.query("select * from orders order by id"),
+    sql.query("select * from orders_products order by id"),
+  ]);
+  return { products, orders, lines };
+}
+
+export function expectProblem(res: ApiResponse, status: number, detail: string | RegExp, instance: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  const body = res.body as Record<string, unknown>;
+  expect(body.status).toBe(status);
+  expect(body.type).toBe("about:blank");
+  expect(body.instance).toBe(instance);
+  expect(body.request_id).toBe(res.headers.get("X-Request-Id"));
+  if (typeof detail === "string") expect(body.detail).toBe(detail);
+  else expect(body.detail).toMatch(detail);
+}
