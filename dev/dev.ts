@@ -1,0 +1,102 @@
+// `npm run dev`: the whole local stack in one command, no Docker and no account.
+//   DATABASE_URL   a postgres:// server to use; unset = embedded PGlite kept in .data/pglite
+//   REDIS_URL      a Redis for cache, idempotency and rate limits; unset = those features off
+//   PORT           the API's port (default 8787)
+//   DB_LATENCY_MS  delay the Neon proxy adds to every request, to feel an edge→database hop
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { redact } from "./postgres.ts";
+import { type Stack, startStack } from "./stack.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const port = Number(process.env.PORT || 8787);
+const latencyMs = Number(process.env.DB_LATENCY_MS || 0);
+
+function say(message: string): void {
+  console.log(`\x1b[36m[dev]\x1b[0m ${message}`);
+}
+
+async function waitForApi(url: string, child: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+let stack: Stack | undefined;
+let wrangler: ChildProcess | undefined;
+let stopping = false;
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say("stopping…");
+    if (wrangler && wrangler.exitCode === null) {
+      const exited = new Promise((r) => wrangler?.once("exit", r));
+      wrangler.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
+    }
+    await stack?.close();
+  }
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+try {
+  stack = await startStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    pgliteDir: `${root}.data/pglite`,
+    redisUrl: process.env.REDIS_URL || undefined,
+    latencyMs,
+  });
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}
+
+say(
+  stack.postgres.kind === "pglite"
+    ? "Postgres: embedded PGlite in .data/pglite (set DATABASE_URL to use a server)"
+    : `Postgres: ${redact(stack.postgres.url)}`,
+);
+say(`Neon proxy: ${stack.neon.url}${latencyMs ? ` (+${latencyMs} ms per request)` : ""}, migrations applied`);
+say(
+  stack.upstash
+    ? `Upstash proxy: ${stack.upstash.url} → ${redact(process.env.REDIS_URL ?? "")}`
+    : "Redis: off (set REDIS_URL to turn on the cache, idempotency keys and rate limits)",
+);
+
+const vars = { ...stack.bindings, AUTH_DISABLED: "true" };
+wrangler = spawn(
+  "wrangler",
+  [
+    "dev",
+    "--port",
+    String(port),
+    "--show-interactive-dev-session=false",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ],
+  { cwd: root, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+);
+wrangler.once("exit", (code) => {
+  if (!stopping) {
+    say(`wrangler exited (${code})`);
+    void stop(code ?? 1);
+  }
+});
+
+if (await waitForApi(`http://127.0.0.1:${port}/`, wrangler)) {
+  say(`API:     http://127.0.0.1:${port}`);
+  say(`Docs:    http://127.0.0.1:${port}/docs`);
+  say(`OpenAPI: http://127.0.0.1:${port}/openapi.json`);
+  say("Writes need no API key here (AUTH_DISABLED=true). Ctrl-C stops everything.");
+}
