@@ -9,6 +9,9 @@ export interface Pending<T> {
 
 type Hook = () => void | Promise<void>;
 
+/** What a write changed, in the terms cached reads depend on (see middleware/cache.ts). */
+export type Table = "products" | "orders" | "lines";
+
 /**
  * Collects a request's writes and sends them as one `db.batch`: one HTTP request that Postgres
  * runs as one transaction. Nothing is sent until `commit()`, so a handler that throws first
@@ -18,6 +21,7 @@ export class UnitOfWork {
   #items: BatchItem<"pg">[] = [];
   #results: unknown[] | undefined;
   #afterCommit: Hook[] = [];
+  #touched = new Set<Table>();
 
   constructor(readonly db: Db) {}
 
@@ -25,6 +29,15 @@ export class UnitOfWork {
     if (this.#results) throw new Error("unit of work already committed");
     this.#items.push(query);
     return { index: this.#items.length - 1 };
+  }
+
+  /** Records the tables the pending statements change; after-commit hooks read them. */
+  touch(...tables: Table[]): void {
+    for (const t of tables) this.#touched.add(t);
+  }
+
+  get touched(): readonly Table[] {
+    return [...this.#touched];
   }
 
   /** Runs only once the batch has committed (cache invalidation, idempotency records). */

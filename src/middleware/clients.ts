@@ -3,6 +3,8 @@ import { createMiddleware } from "hono/factory";
 import { createDb } from "../db/client";
 import { UnitOfWork } from "../db/unit-of-work";
 import { type Config, loadConfig } from "../env";
+import { invalidate } from "../lib/cache";
+import { log } from "../lib/log";
 import type { AppEnv } from "../lib/types";
 
 // Redis sits on the hot path of every cached read; a slow Redis must not make the API slow,
@@ -17,6 +19,9 @@ function createRedis(config: Config): Redis | null {
     enableTelemetry: false,
     retry: { retries: 0 },
     signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
+    // Cached bodies are stored as JSON text and sent back as they are; parsing them on the
+    // way out of Redis would only cost CPU.
+    automaticDeserialization: false,
   });
 }
 
@@ -26,7 +31,17 @@ export const clients = createMiddleware<AppEnv>(async (c, next) => {
   const db = createDb(config);
   c.set("config", config);
   c.set("db", db);
-  c.set("uow", new UnitOfWork(db));
-  c.set("redis", createRedis(config));
+  const uow = new UnitOfWork(db);
+  const redis = createRedis(config);
+  c.set("uow", uow);
+  c.set("redis", redis);
+  // Awaited before the response: a read after this write must not find an older answer.
+  uow.afterCommit(async () => {
+    if (!redis) return;
+    await invalidate(redis, uow.touched).catch((err: unknown) =>
+      log.error(c, "cache invalidation failed; cached reads may be stale until their TTL", err),
+    );
+  });
   await next();
+  if (!c.res.headers.has("X-Cache")) c.res.headers.set("X-Cache", "BYPASS");
 });

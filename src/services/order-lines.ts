@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { isoTime, jsonColumn, jsonRows } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
+import { hexArray } from "../lib/conditional";
 
 export interface OrderLine {
   id: number;
@@ -26,9 +27,26 @@ const lineJson = (alias: string) => {
     'created_at', ${isoTime(sql`${a}.created_at`)})`;
 };
 
-export async function getOrderLine(db: Db, id: number): Promise<OrderLine | undefined> {
-  return jsonColumn<OrderLine>(
-    await db.execute(sql`select ${lineJson("l")} as body from orders_products l where l.id = ${id}`),
+export interface VersionedLine {
+  body: OrderLine;
+  version: string;
+}
+
+/** A line's version (ETag, If-Match) is the md5 of its row: any change to it changes it. */
+export async function getOrderLine(db: Db, id: number): Promise<VersionedLine | undefined> {
+  const result = await db.execute(
+    sql`select ${lineJson("l")} as body, md5(l::text) as version from orders_products l where l.id = ${id}`,
+  );
+  return result.rows[0] as VersionedLine | undefined;
+}
+
+/** Fails the batch with 412 when the line exists but is no longer at one of `versions`. */
+export function requireOrderLineVersion(uow: UnitOfWork, id: number, versions: readonly string[]) {
+  uow.add(
+    uow.db.execute(sql`
+      select api_error(412, ${`Order line ${id} has changed since the ETag in If-Match`})
+      from orders_products l where l.id = ${id} and md5(l::text) <> all(${hexArray(versions)}::text[])
+      for update`),
   );
 }
 
@@ -55,6 +73,7 @@ const unknownIdsGuard = sql`
  * updated_at, in one statement; answers the lines in input order.
  */
 export function createOrderLines(uow: UnitOfWork, lines: readonly OrderLineInput[]) {
+  uow.touch("lines", "orders");
   return uow.add(
     uow.db.execute(sql`
       with input as (
@@ -66,8 +85,8 @@ export function createOrderLines(uow: UnitOfWork, lines: readonly OrderLineInput
       added as (
         insert into orders_products (order_id, product_id, amount, unit_price, unit_cost)
         select i.order_id, i.product_id, i.amount, p.price, p.cost
-        from input i join products p on p.id = i.product_id cross join guard g
-        where g.ok = 0
+        from input i join products p on p.id = i.product_id
+        where (select ok from guard) = 0
         order by i.ord
         returning *
       ),
@@ -81,6 +100,7 @@ export function createOrderLines(uow: UnitOfWork, lines: readonly OrderLineInput
  * an amount does not reprice a past sale. Both the old and the new order are touched.
  */
 export function replaceOrderLine(uow: UnitOfWork, id: number, line: OrderLineInput) {
+  uow.touch("lines", "orders");
   return uow.add(
     uow.db.execute(sql`
       with input as (select ${line.order_id}::bigint as order_id, ${line.product_id}::bigint as product_id),
@@ -95,20 +115,21 @@ export function replaceOrderLine(uow: UnitOfWork, id: number, line: OrderLineInp
         set order_id = ${line.order_id}, product_id = ${line.product_id}, amount = ${line.amount},
             unit_price = case when l.product_id = p.id then l.unit_price else p.price end,
             unit_cost = case when l.product_id = p.id then l.unit_cost else p.cost end
-        from products p, checked c
-        where l.id = ${id} and p.id = ${line.product_id} and c.ok = 0
+        from products p
+        where l.id = ${id} and p.id = ${line.product_id} and (select ok from checked) = 0
         returning l.*
       ),
       touched as (
         update orders set updated_at = now()
-        where id in (select order_id from target union select order_id from updated)
+        where id in (select order_id from target union select order_id from updated) and (select ok from checked) = 0
       )
-      select ${lineJson("updated")} as body from updated`),
+      select ${lineJson("updated")} as body, md5(updated::text) as version from updated`),
   );
 }
 
 /** Deletes lines and touches their orders; answers the ids that existed. */
 export function deleteOrderLines(uow: UnitOfWork, ids: readonly number[]) {
+  uow.touch("lines", "orders");
   return uow.add(
     uow.db.execute(sql`
       with removed as (
@@ -119,6 +140,7 @@ export function deleteOrderLines(uow: UnitOfWork, ids: readonly number[]) {
   );
 }
 
+export const versionedLine = (result: { rows: unknown[] }) => result.rows[0] as VersionedLine | undefined;
 export const linesFrom = (result: { rows: unknown[] }) => jsonRows<OrderLine>(result);
 export const lineIds = (result: { rows: unknown[] }) =>
   result.rows.map((r) => Number((r as { id: number | string }).id));

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { isoTime, jsonColumn, jsonRows } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
+import { hexArray } from "../lib/conditional";
 import type { Page } from "./products";
 
 export interface OrderLineView {
@@ -40,12 +41,35 @@ const orderJson = sql`json_build_object(
     where l.order_id = o.id), '[]'::json)
 )`;
 
+/** The order's version (ETag, If-Match) is the md5 of that JSON: lines and names included. */
+const orderVersion = sql`md5((${orderJson})::text)`;
+
 function selectOrder(db: Db, id: number) {
-  return db.execute(sql`select ${orderJson} as body from orders o where o.id = ${id}`);
+  return db.execute(
+    sql`select j.body, md5(j.body::text) as version
+        from orders o cross join lateral (select ${orderJson} as body) j where o.id = ${id}`,
+  );
 }
 
-export async function getOrder(db: Db, id: number): Promise<Order | undefined> {
-  return jsonColumn<Order>(await selectOrder(db, id));
+export interface Versioned<T> {
+  body: T;
+  version: string;
+}
+
+export const versionedOrder = (result: { rows: unknown[] }) => result.rows[0] as Versioned<Order> | undefined;
+
+export async function getOrder(db: Db, id: number): Promise<Versioned<Order> | undefined> {
+  return versionedOrder(await selectOrder(db, id));
+}
+
+/** Fails the batch with 412 when the order exists but is no longer at one of `versions`. */
+export function requireOrderVersion(uow: UnitOfWork, id: number, versions: readonly string[]) {
+  uow.add(
+    uow.db.execute(sql`
+      select api_error(412, ${`Order ${id} has changed since the ETag in If-Match`})
+      from orders o where o.id = ${id} and ${orderVersion} <> all(${hexArray(versions)}::text[])
+      for update of o`),
+  );
 }
 
 export async function listOrders(db: Db, { page, pageSize }: Page): Promise<Order[]> {
@@ -69,6 +93,9 @@ function linesJson(orders: readonly OrderLinesInput[]): string {
 
 /**
  * Input lines, and a guard that fails the statement with 422 naming every unknown product id.
+ * Statements read a guard as `(select ok from guard) = 0`: a condition without columns becomes
+ * a one-time filter that Postgres evaluates before any scan, so the guard always runs — a join
+ * with it would be skipped whenever the other side of the join is empty.
  * Each line keeps the product's price and cost of this moment.
  */
 const inputAndGuard = (lines: string) => sql`
@@ -86,6 +113,7 @@ const inputAndGuard = (lines: string) => sql`
  * Identity ids follow insertion order, so the n-th new id belongs to the n-th input order.
  */
 export function createOrders(uow: UnitOfWork, orders: readonly OrderLinesInput[]) {
+  uow.touch("orders", "lines");
   return uow.add(
     uow.db.execute(sql`
       with ${inputAndGuard(linesJson(orders))},
@@ -95,7 +123,7 @@ export function createOrders(uow: UnitOfWork, orders: readonly OrderLinesInput[]
       ),
       new_orders as (
         insert into orders (created_at, updated_at)
-        select now(), now() from generate_series(1, ${orders.length}) cross join guard where guard.ok = 0
+        select now(), now() from generate_series(1, ${orders.length}) where (select ok from guard) = 0
         returning id
       ),
       numbered as (select id, row_number() over (order by id) as order_ord from new_orders),
@@ -117,6 +145,7 @@ export const createdIds = (result: { rows: unknown[] }) => jsonColumn<number[]>(
  * guard answers 404 for a missing order and 422 for unknown products before anything changes.
  */
 export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput) {
+  uow.touch("orders", "lines");
   uow.add(
     uow.db.execute(sql`
       with ${inputAndGuard(linesJson([input]))},
@@ -134,8 +163,8 @@ export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput
       added as (
         insert into orders_products (order_id, product_id, amount, unit_price, unit_cost)
         select t.id, i.product_id, i.amount, p.price, p.cost
-        from input i cross join target t join products p on p.id = i.product_id cross join guard g
-        where g.ok = 0
+        from input i cross join target t join products p on p.id = i.product_id
+        where (select ok from guard) = 0
         order by i.line_ord
         returning id
       )
@@ -145,6 +174,7 @@ export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput
 }
 
 export function deleteOrders(uow: UnitOfWork, ids: readonly number[]) {
+  uow.touch("orders", "lines");
   return uow.add(
     uow.db.execute(sql`delete from orders where id = any(${`{${ids.join(",")}}`}::bigint[]) returning id`),
   );
@@ -152,5 +182,3 @@ export function deleteOrders(uow: UnitOfWork, ids: readonly number[]) {
 
 export const deletedIds = (result: { rows: unknown[] }) =>
   result.rows.map((r) => Number((r as { id: number | string }).id));
-
-export const orderFrom = (result: { rows: unknown[] }) => jsonColumn<Order>(result);

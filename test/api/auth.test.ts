@@ -83,11 +83,7 @@ describe("API keys", () => {
       MISSING_KEY,
       "/orders",
     );
-    expectUnauthorized(
-      await call("/products-batch", { method: "DELETE", json: [1] }),
-      MISSING_KEY,
-      "/products-batch",
-    );
+    expectUnauthorized(await call("/products-batch", { method: "DELETE", json: [1] }), MISSING_KEY, "/products-batch");
     expect(await snapshot()).toEqual(before);
   });
 
@@ -117,7 +113,11 @@ describe("API keys", () => {
   });
 
   it("accepts either configured key", async () => {
-    const first = await call<{ id: number }>("/products", { method: "POST", json: desk, headers: bearer("test-key-1") });
+    const first = await call<{ id: number }>("/products", {
+      method: "POST",
+      json: desk,
+      headers: bearer("test-key-1"),
+    });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ id: 1, ...desk });
     const second = await call<{ id: number }>("/products", {
@@ -139,7 +139,11 @@ describe("API keys", () => {
     const bare = await call("/products", { method: "POST", json: desk }, { API_KEYS: "" });
     expectUnauthorized(bare, NO_KEYS_CONFIGURED, "/products");
     // A key that would be valid elsewhere is no use when none is configured.
-    const keyed = await call("/products", { method: "POST", json: desk, headers: bearer("test-key-1") }, { API_KEYS: "" });
+    const keyed = await call(
+      "/products",
+      { method: "POST", json: desk, headers: bearer("test-key-1") },
+      { API_KEYS: "" },
+    );
     expectUnauthorized(keyed, NO_KEYS_CONFIGURED, "/products");
     const unset = await call("/products", { method: "POST", json: desk }, { API_KEYS: undefined });
     expectUnauthorized(unset, NO_KEYS_CONFIGURED, "/products");

@@ -373,7 +373,10 @@ describe("PUT /orders/{id}", () => {
     expect(before.products.map((l) => l.id)).toEqual([1, 2]);
 
     const { result: res, roundTrips } = await countRoundTrips(() =>
-      api<Order>(`/orders/${id}`, { method: "PUT", json: { product_ids: [chairId, deskId, chairId], amounts: [2, 3, 4] } }),
+      api<Order>(`/orders/${id}`, {
+        method: "PUT",
+        json: { product_ids: [chairId, deskId, chairId], amounts: [2, 3, 4] },
+      }),
     );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({

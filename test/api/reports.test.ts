@@ -257,9 +257,7 @@ describe("GET /reports-all", () => {
   });
 
   it("refuses from after to with 422 on the path to", async () => {
-    const { result: res, roundTrips } = await countRoundTrips(() =>
-      api("/reports-all?from=2026-04-01&to=2026-03-31"),
-    );
+    const { result: res, roundTrips } = await countRoundTrips(() => api("/reports-all?from=2026-04-01&to=2026-03-31"));
     expect(roundTrips).toBe(0);
     expectProblem(res, 422, "to: must not be before from", "/reports-all");
     expect((res.body as { errors: unknown }).errors).toEqual([

@@ -1,3 +1,4 @@
+import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import * as service from "../../services/order-lines";
@@ -21,7 +22,8 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const line = await service.getOrderLine(c.var.db, id);
   if (!line) throw notFound(id);
-  return c.json(line, 200);
+  c.header("ETag", toEtag(line.version));
+  return c.json(line.body, 200);
 };
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
@@ -43,16 +45,21 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
     });
   }
   const uow = c.var.uow;
+  const versions = ifMatchVersions(c.req.header("If-Match"));
+  if (versions) service.requireOrderLineVersion(uow, id, versions);
   const replaced = service.replaceOrderLine(uow, id, fields(body));
   await uow.commit();
-  const [line] = service.linesFrom(uow.result(replaced));
+  const line = service.versionedLine(uow.result(replaced));
   if (!line) throw notFound(id);
-  return c.json(line, 200);
+  c.header("ETag", toEtag(line.version));
+  return c.json(line.body, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const uow = c.var.uow;
+  const versions = ifMatchVersions(c.req.header("If-Match"));
+  if (versions) service.requireOrderLineVersion(uow, id, versions);
   const deleted = service.deleteOrderLines(uow, [id]);
   await uow.commit();
   if (service.lineIds(uow.result(deleted)).length === 0) throw notFound(id);

@@ -1,3 +1,4 @@
+import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { pageOf } from "../../lib/paging";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
@@ -27,7 +28,8 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const order = await service.getOrder(c.var.db, id);
   if (!order) throw notFound(id);
-  return c.json(order, 200);
+  c.header("ETag", toEtag(order.version));
+  return c.json(order.body, 200);
 };
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
@@ -49,16 +51,21 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
     });
   }
   const uow = c.var.uow;
+  const versions = ifMatchVersions(c.req.header("If-Match"));
+  if (versions) service.requireOrderVersion(uow, id, versions);
   const replaced = service.replaceOrder(uow, id, body);
   await uow.commit();
-  const order = service.orderFrom(uow.result(replaced));
+  const order = service.versionedOrder(uow.result(replaced));
   if (!order) throw notFound(id);
-  return c.json(order, 200);
+  c.header("ETag", toEtag(order.version));
+  return c.json(order.body, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const uow = c.var.uow;
+  const versions = ifMatchVersions(c.req.header("If-Match"));
+  if (versions) service.requireOrderVersion(uow, id, versions);
   const deleted = service.deleteOrders(uow, [id]);
   await uow.commit();
   if (service.deletedIds(uow.result(deleted)).length === 0) throw notFound(id);

@@ -1,3 +1,4 @@
+import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { pageOf } from "../../lib/paging";
 import { ApiError } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
@@ -25,8 +26,10 @@ export const count: AppRouteHandler<CountRoute> = async (c) => c.json(await serv
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const product = await service.getProduct(c.var.db, id);
-  if (!product) throw notFound(id);
+  const row = await service.getProduct(c.var.db, id);
+  if (!row) throw notFound(id);
+  const { version, ...product } = row;
+  c.header("ETag", toEtag(version));
   return c.json(product, 200);
 };
 
@@ -49,16 +52,22 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
     });
   }
   const uow = c.var.uow;
+  const versions = ifMatchVersions(c.req.header("If-Match"));
+  if (versions) service.requireProductVersion(uow, id, versions);
   const replaced = service.replaceProduct(uow, id, body);
   await uow.commit();
-  const [product] = uow.result(replaced);
-  if (!product) throw notFound(id);
+  const [row] = uow.result(replaced);
+  if (!row) throw notFound(id);
+  const { version, ...product } = row;
+  c.header("ETag", toEtag(version));
   return c.json(product, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const uow = c.var.uow;
+  const versions = ifMatchVersions(c.req.header("If-Match"));
+  if (versions) service.requireProductVersion(uow, id, versions);
   const deleted = service.deleteProducts(uow, [id]);
   await uow.commit();
   if (uow.result(deleted).length === 0) throw notFound(id);

@@ -18,6 +18,7 @@ export const hello = createRoute({
   summary: "Greeting kept from the old service",
   responses: {
     200: jsonContent(z.object({ message: z.string().openapi({ example: "Hello, World!" }) }), "Greeting"),
+    ...errorResponses(),
   },
 });
 
@@ -27,9 +28,10 @@ export const health = createRoute({
   tags: ["Meta"],
   summary: "Database and cache checks",
   responses: {
-    200: jsonContent(HealthSchema, "The database answers (the cache may be degraded or disabled)"),
-    503: jsonContent(HealthSchema, "The database cannot be reached"),
     ...errorResponses(),
+    200: jsonContent(HealthSchema, "The database answers (the cache may be degraded or disabled)"),
+    // After the spread: /health answers its own body on 503, not a Problem.
+    503: jsonContent(HealthSchema, "The database cannot be reached"),
   },
 });
 

@@ -1,0 +1,116 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import app from "../../src/app";
+import type { Bindings } from "../../src/env";
+import { type ApiResponse, api, BASE, db, expectProblem, snapshot } from "../helpers";
+
+const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
+
+/** A port nothing listens on, so every database request fails to connect. */
+const CLOSED_ENDPOINT = "http://127.0.0.1:9/sql";
+const UNREACHABLE = "The database cannot be reached; retry shortly";
+
+/** Calls the app in this isolate with the test bindings overridden, and parses the body. */
+async function call<T = unknown>(
+  path: string,
+  init: RequestInit & { json?: unknown },
+  bindings: Partial<Bindings>,
+): Promise<ApiResponse<T> & { text: string }> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  const res = await app.request(
+    `${BASE}${path}`,
+    { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) },
+    { ...env, ...bindings },
+  );
+  const text = await res.text();
+  const type = res.headers.get("Content-Type") ?? "";
+  const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+/** A 500 whose body is exactly the generic problem: no stack, SQL, binding names or messages. */
+function expectOpaque500(res: ApiResponse & { text: string }, instance: string) {
+  const id = res.headers.get("X-Request-Id") ?? "";
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  const detail = `An unexpected error occurred; quote request id ${id} when reporting it`;
+  expectProblem(res, 500, detail, instance);
+  expect(res.body).toEqual({
+    type: "about:blank",
+    title: "Internal Server Error",
+    status: 500,
+    detail,
+    instance,
+    request_id: id,
+  });
+  for (const leak of ["DATABASE_URL", "stack", "at ", "Invalid Worker configuration", "postgres", "Error:"]) {
+    expect(res.text).not.toContain(leak);
+  }
+}
+
+describe("unexpected failures", () => {
+  it("answers a configuration error with an opaque 500 that quotes the request id", async () => {
+    const res = await call("/products", {}, { DATABASE_URL: "not a url" });
+    expectOpaque500(res, "/products");
+  });
+
+  it("answers 500 the same way on every route, reads and writes, when the Worker is misconfigured", async () => {
+    const before = await snapshot();
+    expectOpaque500(await call("/", {}, { DATABASE_URL: "not a url" }), "/");
+    expectOpaque500(await call("/reports-all", {}, { DATABASE_URL: undefined }), "/reports-all");
+    expectOpaque500(
+      await call("/products", { method: "POST", json: desk }, { DATABASE_URL: "not a url" }),
+      "/products",
+    );
+    expectOpaque500(await call("/orders/1", {}, { AUTH_DISABLED: "yes" }), "/orders/1");
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("an unreachable database", () => {
+  it("answers 503 with Retry-After, and a normal request afterwards works again", async () => {
+    await db().query("insert into products (product_name, price, cost, stock) values ('Desk', 100, 50, 10)");
+    const res = await call("/products", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    expectProblem(res, 503, UNREACHABLE, "/products");
+    expect(res.headers.get("Retry-After")).toBe("5");
+    expect(res.body).toEqual({
+      type: "about:blank",
+      title: "Service Unavailable",
+      status: 503,
+      detail: UNREACHABLE,
+      instance: "/products",
+      request_id: res.headers.get("X-Request-Id"),
+    });
+    expect(res.text).not.toContain("127.0.0.1");
+
+    // createDb sets the (isolate-global) fetch endpoint on every request that has the binding.
+    const after = await api<{ id: number }[]>("/products");
+    expect(after.status).toBe(200);
+    expect(after.body.map((p) => p.id)).toEqual([1]);
+  });
+
+  it("answers a write with 503 too, and writes nothing", async () => {
+    const before = await snapshot();
+    const res = await call("/products", { method: "POST", json: desk }, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    expectProblem(res, 503, UNREACHABLE, "/products");
+    expect(res.headers.get("Retry-After")).toBe("5");
+    const report = await call("/reports-all", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    expectProblem(report, 503, UNREACHABLE, "/reports-all");
+    expect(await snapshot()).toEqual(before);
+    const retried = await api("/products", { method: "POST", json: desk });
+    expect(retried.status).toBe(201);
+  });
+
+  it("reports the database as down on /health with 503", async () => {
+    const res = await call("/health", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Content-Type")).toBe("application/json");
+    expect(res.headers.get("Retry-After")).toBe("5");
+    expect(res.body).toEqual({ status: "down", checks: { database: "unreachable", cache: "ok" } });
+
+    const healthy = await api("/health");
+    expect(healthy.status).toBe(200);
+    expect(healthy.body).toEqual({ status: "ok", checks: { database: "ok", cache: "ok" } });
+  });
+});
