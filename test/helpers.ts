@@ -1,8 +1,8 @@
-import { env } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { Redis } from "@upstash/redis/cloudflare";
 import { expect } from "vitest";
+import worker from "../src/index";
 
 export const BASE = "http://api.test";
 
@@ -12,7 +12,10 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
-/** Calls the Worker through its fetch handler and parses the body (JSON or text). */
+/**
+ * Calls the Worker through its fetch handler and parses the body (JSON or text). It waits for
+ * the request's `waitUntil` work (cache write-backs), so the next call sees its effects.
+ */
 export async function api<T = unknown>(
   path: string,
   init: RequestInit & { json?: unknown } = {},
@@ -20,9 +23,13 @@ export async function api<T = unknown>(
   const { json, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  const res = await exports.default.fetch(
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
     new Request(`${BASE}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }),
+    env,
+    ctx,
   );
+  await waitOnExecutionContext(ctx);
   const text = await res.text();
   const type = res.headers.get("Content-Type") ?? "";
   const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;

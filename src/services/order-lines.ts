@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { isoTime, jsonColumn, jsonRows } from "../db/sql-json";
+import { isoTime, jsonRows } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import { hexArray } from "../lib/conditional";
 

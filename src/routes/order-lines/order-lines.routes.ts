@@ -12,6 +12,7 @@ import {
   WRITE_ERRORS,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
+import { cached } from "../../middleware/cache";
 
 export const OrderLineSchema = z
   .object({
@@ -52,6 +53,7 @@ const security = [{ bearerAuth: [] }];
 
 export const count = createRoute({
   method: "get",
+  middleware: [cached("lines")] as const,
   path: "/orders_products-count",
   tags,
   summary: "Count order lines",
@@ -63,6 +65,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
+  middleware: [cached("lines")] as const,
   path: "/orders_products/{id}",
   tags,
   summary: "Get one order line",

@@ -13,6 +13,7 @@ import {
   WRITE_ERRORS,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
+import { cached } from "../../middleware/cache";
 
 export const OrderSchema = z
   .object({
@@ -80,6 +81,7 @@ const security = [{ bearerAuth: [] }];
 
 export const list = createRoute({
   method: "get",
+  middleware: [cached("orders", "lines", "products")] as const,
   path: "/orders-list",
   tags,
   summary: "List orders with their lines, by id",
@@ -95,6 +97,7 @@ export const list = createRoute({
 
 export const count = createRoute({
   method: "get",
+  middleware: [cached("orders")] as const,
   path: "/orders-count",
   tags,
   summary: "Count orders",
@@ -106,6 +109,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
+  middleware: [cached("orders", "lines", "products")] as const,
   path: "/orders/{id}",
   tags,
   summary: "Get one order with its lines and total",

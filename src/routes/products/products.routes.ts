@@ -13,6 +13,7 @@ import {
   WRITE_ERRORS,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, Money, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
+import { cached } from "../../middleware/cache";
 
 export const ProductSchema = z
   .object({
@@ -61,6 +62,7 @@ const security = [{ bearerAuth: [] }];
 
 export const list = createRoute({
   method: "get",
+  middleware: [cached("products")] as const,
   path: "/products",
   tags,
   summary: "List products by id",
@@ -76,6 +78,7 @@ export const list = createRoute({
 
 export const count = createRoute({
   method: "get",
+  middleware: [cached("products")] as const,
   path: "/products-count",
   tags,
   summary: "Count products",
@@ -87,6 +90,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
+  middleware: [cached("products")] as const,
   path: "/products/{id}",
   tags,
   summary: "Get one product",

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonContent, READ_ERRORS } from "../../lib/openapi";
+import { cached } from "../../middleware/cache";
 
 const figures = {
   orders: z.number().int().openapi({ example: 4 }),
@@ -37,6 +38,7 @@ export const ReportQuerySchema = z
 
 export const report = createRoute({
   method: "get",
+  middleware: [cached("orders", "lines", "products")] as const,
   path: "/reports-all",
   tags: ["Reports"],
   summary: "Sales report over the captured line prices",
