@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -205,7 +205,40 @@ export async function startUpstashProxy(opts: UpstashProxyOptions): Promise<Upst
     }
   }
 
-  function call(conn: Redis, cmd: ParsedCommand): Promise<unknown> {
+  // Upstash accepts the script flag `allow-key-locking` (used by @upstash/ratelimit); Redis
+  // refuses scripts that carry it. Scripts are sent without it, and EVALSHA digests of the
+  // original text are mapped to the digest Redis knows.
+  const scriptDigests = new Map<string, string>();
+  const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+
+  function withoutUpstashFlags(script: string): string {
+    const rewritten = script.replace(/^#!lua([^\n]*)/, (_line, rest: string) => {
+      const flags = rest.match(/flags=(\S*)/)?.[1];
+      if (flags === undefined) return `#!lua${rest}`;
+      const kept = flags.split(",").filter((f) => f && f !== "allow-key-locking");
+      return `#!lua${rest.replace(/\s*flags=\S*/, kept.length ? ` flags=${kept.join(",")}` : "")}`;
+    });
+    if (rewritten !== script) scriptDigests.set(sha1(script), sha1(rewritten));
+    return rewritten;
+  }
+
+  function toRedis(cmd: ParsedCommand): ParsedCommand {
+    const name = cmd.name.toLowerCase();
+    const [first, second, ...rest] = cmd.args;
+    if ((name === "eval" || name === "eval_ro") && first !== undefined) {
+      return { name: cmd.name, args: [withoutUpstashFlags(first), ...cmd.args.slice(1)] };
+    }
+    if (name === "script" && first?.toLowerCase() === "load" && second !== undefined) {
+      return { name: cmd.name, args: [first, withoutUpstashFlags(second), ...rest] };
+    }
+    if ((name === "evalsha" || name === "evalsha_ro") && first !== undefined) {
+      return { name: cmd.name, args: [scriptDigests.get(first.toLowerCase()) ?? first, ...cmd.args.slice(1)] };
+    }
+    return cmd;
+  }
+
+  function call(conn: Redis, original: ParsedCommand): Promise<unknown> {
+    const cmd = toRedis(original);
     const command = new RawCommand(cmd.name, cmd.args);
     conn.sendCommand(command);
     return command.promise;

@@ -42,7 +42,82 @@ export function errorResponses(...statuses: number[]) {
 }
 
 export const READ_ERRORS = [429] as const;
-export const WRITE_ERRORS = [400, 401, 413, 415, 422, 429] as const;
+// 409 also covers an Idempotency-Key whose first request is still running.
+export const WRITE_ERRORS = [400, 401, 409, 413, 415, 422, 429] as const;
+
+const Etag = z
+  .string()
+  .openapi({ description: "Strong entity tag of the representation", example: '"9a0364b9e99bb480dd25e1f0284c8555"' });
+const XCache = z.enum(["HIT", "MISS", "BYPASS"]).openapi({
+  description:
+    "HIT: served from Redis, no database round trip. MISS: read from the database and cached. BYPASS: not cached (Redis off or unreachable, or not a 200).",
+});
+const Link = z
+  .string()
+  .optional()
+  .openapi({ description: 'rel="next" while more may follow', example: '</products?page=2&page_size=2>; rel="next"' });
+const RateLimitHeaders = {
+  "RateLimit-Policy": z
+    .string()
+    .optional()
+    .openapi({ description: "When rate limits are on", example: '"reads";q=100;w=60' }),
+  RateLimit: z.string().optional().openapi({ description: "When rate limits are on", example: '"reads";r=99;t=42' }),
+};
+
+/** Headers a cached GET accepts. */
+export const ConditionalReadHeaders = z.object({
+  "if-none-match": z
+    .string()
+    .optional()
+    .openapi({ description: "An ETag from an earlier answer: 304 while it still matches" }),
+});
+
+/** The 200 and 304 answers of a cached GET. */
+export function cachedResponses<T extends z.ZodType>(
+  schema: T,
+  description: string,
+  options: { paged?: boolean } = {},
+) {
+  return {
+    200: {
+      content: { "application/json": { schema } },
+      description,
+      headers: z.object({ ETag: Etag, "X-Cache": XCache, ...(options.paged ? { Link } : {}), ...RateLimitHeaders }),
+    },
+    304: {
+      description: "Not modified: If-None-Match matches the current ETag",
+      headers: z.object({ ETag: Etag, "X-Cache": XCache }),
+    },
+  };
+}
+
+/** Headers every write accepts; `ifMatch` for PUT and DELETE of one resource. */
+export function writeHeaders(options: { ifMatch?: boolean } = {}) {
+  return z.object({
+    "idempotency-key": z.string().optional().openapi({
+      description:
+        "Makes retries safe: the first 2xx answer is kept 24 h and replayed (Idempotent-Replayed: true) for the same key and request",
+      example: "9e8f3c1a-5b7d-4e2f-a0c4-1d2e3f4a5b6c",
+    }),
+    ...(options.ifMatch
+      ? {
+          "if-match": z.string().optional().openapi({
+            description: "An ETag from a GET: the write fails with 412 if the resource changed since",
+          }),
+        }
+      : {}),
+  });
+}
+
+/** Headers on a write's success answer. */
+export const WriteResponseHeaders = {
+  ETag: z.string().optional().openapi({ description: "After a PUT: the new representation's ETag" }),
+  "Idempotent-Replayed": z
+    .literal("true")
+    .optional()
+    .openapi({ description: "This answer is a replay of the first request with the same Idempotency-Key" }),
+  ...RateLimitHeaders,
+};
 
 export const IdParamsSchema = z.object({
   id: z

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { Redis } from "@upstash/redis";
 import { Redis as CloudflareRedis } from "@upstash/redis/cloudflare";
@@ -84,6 +85,14 @@ describe("upstash proxy with @upstash/redis", () => {
 
   it("keeps integers and strings apart in nested EVAL replies", async () => {
     expect(await redis.eval("return {1,'two',{3,'four'}}", [], [])).toEqual([1, "two", [3, "four"]]);
+  });
+
+  it("runs scripts carrying Upstash's allow-key-locking flag, by EVAL and by the original's EVALSHA", async () => {
+    const script = "#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1])";
+    expect(await redis.eval(script, ["locked"], [])).toBe(1);
+    const digest = createHash("sha1").update(script).digest("hex");
+    expect(await redis.evalsha(digest, ["locked"], [])).toBe(2);
+    expect(await redis.eval("#!lua flags=no-writes,allow-key-locking\nreturn 7", [], [])).toBe(7);
   });
 
   it("supports set/get/incr/expire/ttl", async () => {

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   BatchDeletedSchema,
+  ConditionalReadHeaders,
   CountSchema,
+  cachedResponses,
   DeletedSchema,
   errorResponses,
   IdListSchema,
@@ -10,6 +12,8 @@ import {
   jsonContent,
   READ_ERRORS,
   WRITE_ERRORS,
+  WriteResponseHeaders,
+  writeHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
 import { cached } from "../../middleware/cache";
@@ -57,8 +61,9 @@ export const count = createRoute({
   path: "/orders_products-count",
   tags,
   summary: "Count order lines",
+  request: { headers: ConditionalReadHeaders },
   responses: {
-    200: jsonContent(CountSchema, "The number of order lines, as a bare integer"),
+    ...cachedResponses(CountSchema, "The number of order lines, as a bare integer"),
     ...errorResponses(...READ_ERRORS),
   },
 });
@@ -69,8 +74,8 @@ export const getOne = createRoute({
   path: "/orders_products/{id}",
   tags,
   summary: "Get one order line",
-  request: { params: IdParamsSchema },
-  responses: { 200: jsonContent(OrderLineSchema, "The order line"), ...errorResponses(404, 422, ...READ_ERRORS) },
+  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
+  responses: { ...cachedResponses(OrderLineSchema, "The order line"), ...errorResponses(404, 422, ...READ_ERRORS) },
 });
 
 export const create = createRoute({
@@ -80,11 +85,11 @@ export const create = createRoute({
   security,
   summary: "Add a line to an order",
   description: "The line keeps the product's current price and cost.",
-  request: { body: jsonBody(OrderLineInputSchema, "The new line") },
+  request: { headers: writeHeaders(), body: jsonBody(OrderLineInputSchema, "The new line") },
   responses: {
     201: {
       ...jsonContent(OrderLineSchema, "The created line"),
-      headers: z.object({ Location: z.string().openapi({ example: "/orders_products/12" }) }),
+      headers: z.object({ Location: z.string().openapi({ example: "/orders_products/12" }), ...WriteResponseHeaders }),
     },
     ...errorResponses(...WRITE_ERRORS),
   },
@@ -97,8 +102,15 @@ export const update = createRoute({
   security,
   summary: "Replace an order line",
   description: "The captured price and cost are kept unless the product changes.",
-  request: { params: IdParamsSchema, body: jsonBody(OrderLineReplaceSchema, "The line's new state") },
-  responses: { 200: jsonContent(OrderLineSchema, "The replaced line"), ...errorResponses(404, ...WRITE_ERRORS) },
+  request: {
+    headers: writeHeaders({ ifMatch: true }),
+    params: IdParamsSchema,
+    body: jsonBody(OrderLineReplaceSchema, "The line's new state"),
+  },
+  responses: {
+    200: { ...jsonContent(OrderLineSchema, "The replaced line"), headers: z.object(WriteResponseHeaders) },
+    ...errorResponses(404, 412, ...WRITE_ERRORS),
+  },
 });
 
 export const remove = createRoute({
@@ -107,8 +119,11 @@ export const remove = createRoute({
   tags,
   security,
   summary: "Delete an order line",
-  request: { params: IdParamsSchema },
-  responses: { 202: jsonContent(DeletedSchema, "The line is deleted"), ...errorResponses(404, ...WRITE_ERRORS) },
+  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  responses: {
+    202: { ...jsonContent(DeletedSchema, "The line is deleted"), headers: z.object(WriteResponseHeaders) },
+    ...errorResponses(404, 412, ...WRITE_ERRORS),
+  },
 });
 
 export const createBatch = createRoute({
@@ -117,9 +132,12 @@ export const createBatch = createRoute({
   tags,
   security,
   summary: "Add up to 1000 lines atomically",
-  request: { body: jsonBody(batchOf(OrderLineInputSchema), "Lines to create, all or none") },
+  request: { headers: writeHeaders(), body: jsonBody(batchOf(OrderLineInputSchema), "Lines to create, all or none") },
   responses: {
-    201: jsonContent(z.array(OrderLineSchema), "The created lines, in input order"),
+    201: {
+      ...jsonContent(z.array(OrderLineSchema), "The created lines, in input order"),
+      headers: z.object(WriteResponseHeaders),
+    },
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -130,9 +148,12 @@ export const deleteBatch = createRoute({
   tags,
   security,
   summary: "Delete up to 1000 lines atomically",
-  request: { body: jsonBody(IdListSchema, "Ids to delete") },
+  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
-    202: jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+    202: {
+      ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+      headers: z.object(WriteResponseHeaders),
+    },
     ...errorResponses(...WRITE_ERRORS),
   },
 });

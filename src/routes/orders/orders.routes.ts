@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   BatchDeletedSchema,
+  ConditionalReadHeaders,
   CountSchema,
+  cachedResponses,
   DeletedSchema,
   errorResponses,
   IdListSchema,
@@ -11,6 +13,8 @@ import {
   PagingQuerySchema,
   READ_ERRORS,
   WRITE_ERRORS,
+  WriteResponseHeaders,
+  writeHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
 import { cached } from "../../middleware/cache";
@@ -85,12 +89,9 @@ export const list = createRoute({
   path: "/orders-list",
   tags,
   summary: "List orders with their lines, by id",
-  request: { query: PagingQuerySchema },
+  request: { headers: ConditionalReadHeaders, query: PagingQuerySchema },
   responses: {
-    200: {
-      ...jsonContent(z.array(OrderSchema), "One page of orders; a page past the end is []"),
-      headers: z.object({ Link: z.string().optional().openapi({ description: 'rel="next" while more may follow' }) }),
-    },
+    ...cachedResponses(z.array(OrderSchema), "One page of orders; a page past the end is []", { paged: true }),
     ...errorResponses(422, ...READ_ERRORS),
   },
 });
@@ -101,8 +102,9 @@ export const count = createRoute({
   path: "/orders-count",
   tags,
   summary: "Count orders",
+  request: { headers: ConditionalReadHeaders },
   responses: {
-    200: jsonContent(CountSchema, "The number of orders, as a bare integer"),
+    ...cachedResponses(CountSchema, "The number of orders, as a bare integer"),
     ...errorResponses(...READ_ERRORS),
   },
 });
@@ -113,8 +115,8 @@ export const getOne = createRoute({
   path: "/orders/{id}",
   tags,
   summary: "Get one order with its lines and total",
-  request: { params: IdParamsSchema },
-  responses: { 200: jsonContent(OrderSchema, "The order"), ...errorResponses(404, 422, ...READ_ERRORS) },
+  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
+  responses: { ...cachedResponses(OrderSchema, "The order"), ...errorResponses(404, 422, ...READ_ERRORS) },
 });
 
 export const create = createRoute({
@@ -124,11 +126,11 @@ export const create = createRoute({
   security,
   summary: "Create an order from product ids and amounts",
   description: "Each line keeps the product's current price and cost. Unknown product ids fail the whole order.",
-  request: { body: jsonBody(OrderInputSchema, "Two arrays of the same length, 1–100 lines") },
+  request: { headers: writeHeaders(), body: jsonBody(OrderInputSchema, "Two arrays of the same length, 1–100 lines") },
   responses: {
     201: {
       ...jsonContent(z.number().int().openapi({ example: 7 }), "The new order's id, as a bare integer"),
-      headers: z.object({ Location: z.string().openapi({ example: "/orders/7" }) }),
+      headers: z.object({ Location: z.string().openapi({ example: "/orders/7" }), ...WriteResponseHeaders }),
     },
     ...errorResponses(...WRITE_ERRORS),
   },
@@ -140,8 +142,15 @@ export const update = createRoute({
   tags,
   security,
   summary: "Replace an order's lines atomically",
-  request: { params: IdParamsSchema, body: jsonBody(OrderReplaceSchema, "The order's new lines") },
-  responses: { 200: jsonContent(OrderSchema, "The order as replaced"), ...errorResponses(404, ...WRITE_ERRORS) },
+  request: {
+    headers: writeHeaders({ ifMatch: true }),
+    params: IdParamsSchema,
+    body: jsonBody(OrderReplaceSchema, "The order's new lines"),
+  },
+  responses: {
+    200: { ...jsonContent(OrderSchema, "The order as replaced"), headers: z.object(WriteResponseHeaders) },
+    ...errorResponses(404, 412, ...WRITE_ERRORS),
+  },
 });
 
 export const remove = createRoute({
@@ -150,8 +159,11 @@ export const remove = createRoute({
   tags,
   security,
   summary: "Delete an order and its lines",
-  request: { params: IdParamsSchema },
-  responses: { 202: jsonContent(DeletedSchema, "The order is deleted"), ...errorResponses(404, ...WRITE_ERRORS) },
+  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  responses: {
+    202: { ...jsonContent(DeletedSchema, "The order is deleted"), headers: z.object(WriteResponseHeaders) },
+    ...errorResponses(404, 412, ...WRITE_ERRORS),
+  },
 });
 
 export const createBatch = createRoute({
@@ -160,9 +172,12 @@ export const createBatch = createRoute({
   tags,
   security,
   summary: "Create up to 1000 orders atomically",
-  request: { body: jsonBody(batchOf(OrderInputSchema), "Orders to create, all or none") },
+  request: { headers: writeHeaders(), body: jsonBody(batchOf(OrderInputSchema), "Orders to create, all or none") },
   responses: {
-    201: jsonContent(z.array(z.number().int()), "The new orders' ids, in input order"),
+    201: {
+      ...jsonContent(z.array(z.number().int()), "The new orders' ids, in input order"),
+      headers: z.object(WriteResponseHeaders),
+    },
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -173,9 +188,12 @@ export const deleteBatch = createRoute({
   tags,
   security,
   summary: "Delete up to 1000 orders and their lines atomically",
-  request: { body: jsonBody(IdListSchema, "Ids to delete") },
+  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
-    202: jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+    202: {
+      ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+      headers: z.object(WriteResponseHeaders),
+    },
     ...errorResponses(...WRITE_ERRORS),
   },
 });

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   BatchDeletedSchema,
+  ConditionalReadHeaders,
   CountSchema,
+  cachedResponses,
   DeletedSchema,
   errorResponses,
   IdListSchema,
@@ -11,6 +13,8 @@ import {
   PagingQuerySchema,
   READ_ERRORS,
   WRITE_ERRORS,
+  WriteResponseHeaders,
+  writeHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, Money, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
 import { cached } from "../../middleware/cache";
@@ -66,12 +70,9 @@ export const list = createRoute({
   path: "/products",
   tags,
   summary: "List products by id",
-  request: { query: PagingQuerySchema },
+  request: { headers: ConditionalReadHeaders, query: PagingQuerySchema },
   responses: {
-    200: {
-      ...jsonContent(z.array(ProductSchema), "One page of products; a page past the end is []"),
-      headers: z.object({ Link: z.string().optional().openapi({ description: 'rel="next" while more may follow' }) }),
-    },
+    ...cachedResponses(z.array(ProductSchema), "One page of products; a page past the end is []", { paged: true }),
     ...errorResponses(422, ...READ_ERRORS),
   },
 });
@@ -82,8 +83,9 @@ export const count = createRoute({
   path: "/products-count",
   tags,
   summary: "Count products",
+  request: { headers: ConditionalReadHeaders },
   responses: {
-    200: jsonContent(CountSchema, "The number of products, as a bare integer"),
+    ...cachedResponses(CountSchema, "The number of products, as a bare integer"),
     ...errorResponses(...READ_ERRORS),
   },
 });
@@ -94,9 +96,9 @@ export const getOne = createRoute({
   path: "/products/{id}",
   tags,
   summary: "Get one product",
-  request: { params: IdParamsSchema },
+  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
   responses: {
-    200: jsonContent(ProductSchema, "The product"),
+    ...cachedResponses(ProductSchema, "The product"),
     ...errorResponses(404, 422, ...READ_ERRORS),
   },
 });
@@ -107,11 +109,11 @@ export const create = createRoute({
   tags,
   security,
   summary: "Create a product",
-  request: { body: jsonBody(ProductInputSchema, "The new product") },
+  request: { headers: writeHeaders(), body: jsonBody(ProductInputSchema, "The new product") },
   responses: {
     201: {
       ...jsonContent(ProductSchema, "The created product"),
-      headers: z.object({ Location: z.string().openapi({ example: "/products/1" }) }),
+      headers: z.object({ Location: z.string().openapi({ example: "/products/1" }), ...WriteResponseHeaders }),
     },
     ...errorResponses(...WRITE_ERRORS),
   },
@@ -123,10 +125,14 @@ export const update = createRoute({
   tags,
   security,
   summary: "Replace a product",
-  request: { params: IdParamsSchema, body: jsonBody(ProductReplaceSchema, "The product's new state") },
+  request: {
+    headers: writeHeaders({ ifMatch: true }),
+    params: IdParamsSchema,
+    body: jsonBody(ProductReplaceSchema, "The product's new state"),
+  },
   responses: {
-    200: jsonContent(ProductSchema, "The replaced product"),
-    ...errorResponses(404, ...WRITE_ERRORS),
+    200: { ...jsonContent(ProductSchema, "The replaced product"), headers: z.object(WriteResponseHeaders) },
+    ...errorResponses(404, 412, ...WRITE_ERRORS),
   },
 });
 
@@ -136,10 +142,10 @@ export const remove = createRoute({
   tags,
   security,
   summary: "Delete a product",
-  request: { params: IdParamsSchema },
+  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
   responses: {
-    202: jsonContent(DeletedSchema, "The product is deleted"),
-    ...errorResponses(404, 409, ...WRITE_ERRORS),
+    202: { ...jsonContent(DeletedSchema, "The product is deleted"), headers: z.object(WriteResponseHeaders) },
+    ...errorResponses(404, 412, 409, ...WRITE_ERRORS),
   },
 });
 
@@ -149,9 +155,12 @@ export const createBatch = createRoute({
   tags,
   security,
   summary: "Create up to 1000 products atomically",
-  request: { body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
+  request: { headers: writeHeaders(), body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
   responses: {
-    201: jsonContent(z.array(ProductSchema), "The created products, in input order"),
+    201: {
+      ...jsonContent(z.array(ProductSchema), "The created products, in input order"),
+      headers: z.object(WriteResponseHeaders),
+    },
     ...errorResponses(...WRITE_ERRORS),
   },
 });
@@ -162,9 +171,12 @@ export const deleteBatch = createRoute({
   tags,
   security,
   summary: "Delete up to 1000 products atomically",
-  request: { body: jsonBody(IdListSchema, "Ids to delete") },
+  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
-    202: jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+    202: {
+      ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+      headers: z.object(WriteResponseHeaders),
+    },
     ...errorResponses(409, ...WRITE_ERRORS),
   },
 });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent, READ_ERRORS } from "../../lib/openapi";
+import { ConditionalReadHeaders, cachedResponses, errorResponses, jsonContent, READ_ERRORS } from "../../lib/openapi";
 import { cached } from "../../middleware/cache";
 
 const figures = {
@@ -43,8 +43,8 @@ export const report = createRoute({
   tags: ["Reports"],
   summary: "Sales report over the captured line prices",
   description: "Products never ordered in the range are left out; products are sorted by revenue, highest first.",
-  request: { query: ReportQuerySchema },
-  responses: { 200: jsonContent(ReportSchema, "The report"), ...errorResponses(422, ...READ_ERRORS) },
+  request: { headers: ConditionalReadHeaders, query: ReportQuerySchema },
+  responses: { ...cachedResponses(ReportSchema, "The report"), ...errorResponses(422, ...READ_ERRORS) },
 });
 
 export type ReportRoute = typeof report;
