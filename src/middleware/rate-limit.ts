@@ -7,8 +7,10 @@ import type { AppEnv } from "../lib/types";
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const WINDOW_SECONDS = 60;
 
-// Blocked callers are remembered in the isolate, which spares Redis their retries.
+// Blocked callers are remembered in the isolate, which spares Redis their retries. The library
+// drops an entry only when its caller comes back, so the map is bounded here.
 const blocked = new Map<string, number>();
+const MAX_BLOCKED = 10_000;
 
 /**
  * Sliding-window limits per caller (API key, else client IP), one for reads and one for
@@ -23,6 +25,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   if (!redis || !perMinute) return next();
 
   const policy = isWrite ? "writes" : "reads";
+  if (blocked.size > MAX_BLOCKED) blocked.clear();
   const limiter = new Ratelimit({
     redis,
     limiter: Ratelimit.slidingWindow(perMinute, `${WINDOW_SECONDS} s`),

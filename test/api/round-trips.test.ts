@@ -1,0 +1,66 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { api, countRoundTrips } from "../helpers";
+
+const json = (method: string, body: unknown) => ({ method, json: body });
+
+/** Two products, an order with one line of each: ids 1 and 2, order 1, lines 1 and 2. */
+async function arrange() {
+  for (const name of ["Desk", "Chair"]) {
+    const res = await api("/products", json("POST", { product_name: name, price: 10, cost: 5, stock: 1 }));
+    expect(res.status).toBe(201);
+  }
+  expect((await api("/orders", json("POST", { product_ids: [1, 2], amounts: [1, 2] }))).status).toBe(201);
+}
+
+// Every endpoint of API.md with the status it answers on the arranged data. Reads and writes
+// alike make exactly one database round trip; `/` and `/docs` make none.
+const endpoints: [string, string, RequestInit & { json?: unknown }, number, number][] = [
+  ["GET", "/", {}, 200, 0],
+  ["GET", "/health", {}, 200, 1],
+  ["GET", "/openapi.json", {}, 200, 0],
+  ["GET", "/docs", {}, 200, 0],
+  ["GET", "/products?page=1&page_size=2", {}, 200, 1],
+  ["GET", "/products-count", {}, 200, 1],
+  ["GET", "/products/1", {}, 200, 1],
+  ["POST", "/products", json("POST", { product_name: "Lamp", price: 1, cost: 1, stock: 1 }), 201, 1],
+  ["PUT", "/products/1", json("PUT", { product_name: "Desk", price: 11, cost: 5, stock: 1 }), 200, 1],
+  ["DELETE", "/products/1", { method: "DELETE" }, 409, 1],
+  ["POST", "/products-batch", json("POST", [{ product_name: "Lamp", price: 1, cost: 1, stock: 1 }]), 201, 1],
+  ["DELETE", "/products-batch", json("DELETE", [1, 99]), 409, 1],
+  ["GET", "/orders-list?page=1&page_size=2", {}, 200, 1],
+  ["GET", "/orders-count", {}, 200, 1],
+  ["GET", "/orders/1", {}, 200, 1],
+  ["POST", "/orders", json("POST", { product_ids: [1], amounts: [3] }), 201, 1],
+  ["PUT", "/orders/1", json("PUT", { product_ids: [2], amounts: [4] }), 200, 1],
+  ["POST", "/orders-batch", json("POST", [{ product_ids: [1], amounts: [1] }]), 201, 1],
+  ["GET", "/orders_products-count", {}, 200, 1],
+  ["GET", "/orders_products/1", {}, 200, 1],
+  ["POST", "/orders_products", json("POST", { order_id: 1, product_id: 2, amount: 1 }), 201, 1],
+  ["PUT", "/orders_products/1", json("PUT", { order_id: 1, product_id: 1, amount: 9 }), 200, 1],
+  ["POST", "/orders_products-batch", json("POST", [{ order_id: 1, product_id: 1, amount: 1 }]), 201, 1],
+  ["DELETE", "/orders_products/1", { method: "DELETE" }, 202, 1],
+  ["DELETE", "/orders_products-batch", json("DELETE", [2, 99]), 202, 1],
+  ["GET", "/reports-all?from=2026-01-01&to=2099-12-31", {}, 200, 1],
+  ["DELETE", "/orders/1", { method: "DELETE" }, 202, 1],
+  ["DELETE", "/orders-batch", json("DELETE", [1, 99]), 202, 1],
+];
+
+describe("database round trips per request", () => {
+  it.each(endpoints)("%s %s makes at most one", async (method, path, init, status, trips) => {
+    await arrange();
+    const { result, roundTrips } = await countRoundTrips(() => api(path, { ...init, method }));
+    expect(result.status).toBe(status);
+    expect(roundTrips).toBe(trips);
+  });
+
+  it("makes none for a cached read, and none for a write refused by validation", async () => {
+    await arrange();
+    expect((await api("/orders/1")).headers.get("X-Cache")).toBe(env.STACK_REDIS_DOWN ? "BYPASS" : "MISS");
+    const again = await countRoundTrips(() => api("/orders/1"));
+    expect(again.roundTrips).toBe(env.STACK_REDIS_DOWN ? 1 : 0);
+    const refused = await countRoundTrips(() => api("/orders", json("POST", { product_ids: [1], amounts: [] })));
+    expect(refused.result.status).toBe(422);
+    expect(refused.roundTrips).toBe(0);
+  });
+});
