@@ -54,9 +54,10 @@ export default defineConfig({
       apiProject("api-redis-down", true),
       {
         test: {
-          name: "proxies",
+          // The local stack's protocol tests and other checks that need Node.
+          name: "node",
           environment: "node",
-          include: ["test/proxy/**/*.test.ts"],
+          include: ["test/proxy/**/*.test.ts", "test/node/**/*.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
