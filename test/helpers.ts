@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { Redis } from "@upstash/redis/cloudflare";
 import { expect } from "vitest";
+import type { Bindings } from "../src/env";
 import worker from "../src/index";
 
 export const BASE = "http://api.test";
@@ -10,15 +11,19 @@ export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
+  /** The body as sent, for asserting what it must not contain. */
+  text: string;
 }
 
 /**
  * Calls the Worker through its fetch handler and parses the body (JSON or text). It waits for
  * the request's `waitUntil` work (cache write-backs), so the next call sees its effects.
+ * `bindings` replaces some of the test bindings for this one request.
  */
 export async function api<T = unknown>(
   path: string,
   init: RequestInit & { json?: unknown } = {},
+  bindings: Partial<Bindings> = {},
 ): Promise<ApiResponse<T>> {
   const { json, ...rest } = init;
   const headers = new Headers(rest.headers);
@@ -26,7 +31,7 @@ export async function api<T = unknown>(
   const ctx = createExecutionContext();
   const res = await worker.fetch(
     new Request(`${BASE}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }),
-    env,
+    { ...env, ...bindings },
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -35,7 +40,7 @@ export async function api<T = unknown>(
   const text = await res.text();
   const type = res.headers.get("Content-Type") ?? "";
   const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
-  return { status: res.status, headers: res.headers, body };
+  return { status: res.status, headers: res.headers, body, text };
 }
 
 /** SQL straight to the test database, for arranging and inspecting state around API calls. */

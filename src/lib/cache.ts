@@ -16,14 +16,32 @@ export interface CacheEntry {
 
 const generationKey = (table: Table) => `gen:${table}`;
 
+// Generations start at Redis's clock in milliseconds, and a bump never goes below it. A counter
+// that vanishes (eviction, FLUSHDB) therefore comes back at a value never used before, instead of
+// at an old one whose cached answers may still be stored.
+const NOW_MS = `local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)`;
+
 // One round trip for a lookup: read the generations, build the key, read the entry.
-const LOOKUP = `
+const LOOKUP = `${NOW_MS}
 local gens = {}
-for i = 1, #KEYS do gens[i] = redis.call('GET', KEYS[i]) or '0' end
+for i = 1, #KEYS do
+  local g = redis.call('GET', KEYS[i])
+  if not g then
+    redis.call('SET', KEYS[i], string.format('%d', now), 'NX')
+    g = redis.call('GET', KEYS[i])
+  end
+  gens[i] = g
+end
 local key = ARGV[1] .. '@' .. table.concat(gens, '.')
 return {key, redis.call('GET', key)}`;
 
-const BUMP = `for i = 1, #KEYS do redis.call('INCR', KEYS[i]) end
+const BUMP = `${NOW_MS}
+for i = 1, #KEYS do
+  local g = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if g < now then g = now else g = g + 1 end
+  redis.call('SET', KEYS[i], string.format('%d', g))
+end
 return #KEYS`;
 
 export interface Lookup {

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { auth } from "../middleware/auth";
+import { cacheStatus } from "../middleware/cache";
 import { clients } from "../middleware/clients";
 import { idempotency } from "../middleware/idempotency";
 import { jsonBody } from "../middleware/json-body";
@@ -24,6 +25,7 @@ export function createApp(): AppOpenAPI {
   const app = createRouter();
   app.use(requestId());
   app.use(requestLogger);
+  app.use(cacheStatus);
   // The docs page loads Swagger UI's script and styles from a CDN, so CSP stays off there.
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(clients);

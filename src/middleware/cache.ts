@@ -6,6 +6,12 @@ import { noneMatch } from "../lib/conditional";
 import { log } from "../lib/log";
 import type { AppEnv } from "../lib/types";
 
+/** Every answer says where it came from; anything the read cache did not serve is a BYPASS. */
+export const cacheStatus = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (!c.res.headers.has("X-Cache")) c.res.headers.set("X-Cache", "BYPASS");
+});
+
 /** Work that may finish after the response; awaited when there is no execution context. */
 export function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promise<void> | undefined {
   const settled = work.then(
@@ -59,10 +65,12 @@ export function cached(...tables: Table[]) {
       return;
     }
     const body = await res.clone().text();
+    const link = res.headers.get("Link");
     const entry: CacheEntry = {
-      etag: res.headers.get("ETag") ?? (await bodyEtag(body)),
+      // A list's Link is part of what the client sees, so it is part of the tag.
+      etag: res.headers.get("ETag") ?? (await bodyEtag(link ? `${body}\n${link}` : body)),
       body,
-      ...(res.headers.get("Link") ? { link: res.headers.get("Link") ?? "" } : {}),
+      ...(link ? { link } : {}),
     };
     if (redis && key) await afterResponse(c, store(redis, key, entry, c.var.config.CACHE_TTL_SECONDS));
     c.res = answer(c, entry, redis && key ? "MISS" : "BYPASS");

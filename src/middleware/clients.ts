@@ -43,5 +43,4 @@ export const clients = createMiddleware<AppEnv>(async (c, next) => {
     );
   });
   await next();
-  if (!c.res.headers.has("X-Cache")) c.res.headers.set("X-Cache", "BYPASS");
 });

@@ -1,8 +1,6 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import app from "../../src/app";
 import type { Bindings } from "../../src/env";
-import { type ApiResponse, api, BASE, db, expectProblem, snapshot } from "../helpers";
+import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
 
 const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 
@@ -15,24 +13,11 @@ const NO_KEYS_CONFIGURED =
  * The Worker under test runs with AUTH_DISABLED=true; this calls the same app with other
  * bindings (keys required by default), through Hono's app.request(path, init, env).
  */
-async function call<T = unknown>(
+const call = <T = unknown>(
   path: string,
   init: RequestInit & { json?: unknown } = {},
   bindings: Partial<Bindings> = {},
-): Promise<ApiResponse<T>> {
-  const { json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  if (json !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  const res = await app.request(
-    `${BASE}${path}`,
-    { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) },
-    { ...env, AUTH_DISABLED: "false", ...bindings },
-  );
-  const text = await res.text();
-  const type = res.headers.get("Content-Type") ?? "";
-  const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
-  return { status: res.status, headers: res.headers, body };
-}
+) => api<T>(path, init, { AUTH_DISABLED: "false", ...bindings });
 
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 

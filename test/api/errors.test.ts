@@ -1,8 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import app from "../../src/app";
 import type { Bindings } from "../../src/env";
-import { type ApiResponse, api, BASE, db, expectProblem, snapshot } from "../helpers";
+import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
 
 const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 
@@ -11,24 +10,11 @@ const CLOSED_ENDPOINT = "http://127.0.0.1:9/sql";
 const UNREACHABLE = "The database cannot be reached; retry shortly";
 
 /** Calls the app in this isolate with the test bindings overridden, and parses the body. */
-async function call<T = unknown>(
+const call = <T = unknown>(
   path: string,
-  init: RequestInit & { json?: unknown },
-  bindings: Partial<Bindings>,
-): Promise<ApiResponse<T> & { text: string }> {
-  const { json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  if (json !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  const res = await app.request(
-    `${BASE}${path}`,
-    { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) },
-    { ...env, ...bindings },
-  );
-  const text = await res.text();
-  const type = res.headers.get("Content-Type") ?? "";
-  const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
-  return { status: res.status, headers: res.headers, body, text };
-}
+  init: RequestInit & { json?: unknown } = {},
+  bindings: Partial<Bindings> = {},
+) => api<T>(path, init, bindings);
 
 /** A 500 whose body is exactly the generic problem: no stack, SQL, binding names or messages. */
 function expectOpaque500(res: ApiResponse & { text: string }, instance: string) {

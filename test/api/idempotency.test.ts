@@ -1,8 +1,6 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import app from "../../src/app";
 import type { Bindings } from "../../src/env";
-import { type ApiResponse, api, BASE, countRoundTrips, db, expectProblem, redis, snapshot } from "../helpers";
+import { type ApiResponse, api, countRoundTrips, db, expectProblem, redis, snapshot } from "../helpers";
 
 const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 3 };
@@ -13,24 +11,11 @@ const INVALID_KEY = "Idempotency-Key must be 1–255 visible ASCII characters";
 const UNAVAILABLE = "Idempotency-Key needs Redis, which cannot be reached; retry shortly";
 
 /** Calls the same app with other bindings (Hono's app.request), with no execution context. */
-async function call<T = unknown>(
+const call = <T = unknown>(
   path: string,
   init: RequestInit & { json?: unknown } = {},
   bindings: Partial<Bindings> = {},
-): Promise<ApiResponse<T>> {
-  const { json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  if (json !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  const res = await app.request(
-    `${BASE}${path}`,
-    { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) },
-    { ...env, ...bindings },
-  );
-  const text = await res.text();
-  const type = res.headers.get("Content-Type") ?? "";
-  const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
-  return { status: res.status, headers: res.headers, body };
-}
+) => api<T>(path, init, bindings);
 
 const idem = (key: string, extra: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...extra });
 

@@ -1,30 +1,15 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import app from "../../src/app";
 import type { Bindings } from "../../src/env";
-import { type ApiResponse, BASE, db, expectProblem, snapshot } from "../helpers";
+import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
 
 const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 
 /** Calls the same app with other bindings (Hono's app.request), with no execution context. */
-async function call<T = unknown>(
+const call = <T = unknown>(
   path: string,
   init: RequestInit & { json?: unknown } = {},
   bindings: Partial<Bindings> = {},
-): Promise<ApiResponse<T>> {
-  const { json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  if (json !== undefined && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  const res = await app.request(
-    `${BASE}${path}`,
-    { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) },
-    { ...env, ...bindings },
-  );
-  const text = await res.text();
-  const type = res.headers.get("Content-Type") ?? "";
-  const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
-  return { status: res.status, headers: res.headers, body };
-}
+) => api<T>(path, init, bindings);
 
 // The limiter remembers blocked callers in the isolate, so every test uses callers of its own.
 const run = crypto.randomUUID().slice(0, 8);
