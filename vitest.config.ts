@@ -58,6 +58,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/proxy/**/*.test.ts", "test/node/**/*.test.ts"],
+          globalSetup: ["./test/node-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -62,11 +62,16 @@ async function spawnRedis(): Promise<RedisServer> {
 }
 
 /**
- * The Redis the tests use: REDIS_URL when set; else the one on 127.0.0.1:6379 (in a database
- * index of the tests' own); else a redis-server from PATH on a free port; else a clear failure.
+ * The Redis the tests use: REDIS_URL when set; else the one on 127.0.0.1:6379; else a
+ * redis-server from PATH on a free port; else a clear failure. The tests flush what they use, so
+ * they always take a database index of their own (`dbIndex`), whatever the URL names.
  */
 export async function resolveTestRedis(envUrl: string | undefined, dbIndex: number): Promise<RedisServer> {
-  if (envUrl) return { url: envUrl, source: "url", close: async () => undefined };
+  if (envUrl) {
+    const url = new URL(envUrl);
+    url.pathname = `/${dbIndex}`;
+    return { url: url.toString(), source: "url", close: async () => undefined };
+  }
   if (await redisAnswers("127.0.0.1", 6379)) {
     return { url: `redis://127.0.0.1:6379/${dbIndex}`, source: "local", close: async () => undefined };
   }

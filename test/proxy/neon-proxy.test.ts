@@ -41,15 +41,20 @@ interface Upstream {
   start(): Promise<{ databaseUrl: string; stop(): Promise<void> }>;
 }
 
+// A real server when TEST_DATABASE_URL names one (CI does); PGlite always, so the suite needs
+// nothing installed.
+const serverUpstream: Upstream[] = process.env.TEST_DATABASE_URL
+  ? [
+      {
+        name: "postgres",
+        poolSize: 10,
+        start: async () => ({ databaseUrl: process.env.TEST_DATABASE_URL ?? "", stop: async () => {} }),
+      },
+    ]
+  : [];
+
 const upstreams: Upstream[] = [
-  {
-    name: "postgres",
-    poolSize: 10,
-    start: async () => ({
-      databaseUrl: process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-      stop: async () => {},
-    }),
-  },
+  ...serverUpstream,
   {
     name: "pglite",
     // PGlite is one session; the stack gives the proxy a single connection.

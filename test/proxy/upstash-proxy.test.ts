@@ -3,11 +3,11 @@ import { createServer } from "node:net";
 import { Redis } from "@upstash/redis";
 import { Redis as CloudflareRedis } from "@upstash/redis/cloudflare";
 import { Redis as IORedis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { startUpstashProxy, type UpstashProxy } from "../../dev/upstash-proxy/server.ts";
 
-// Its own db index, so flushing it never touches other suites or dev data.
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/14";
+// From test/node-setup.ts: a database index of this suite's own, so flushing it touches nothing else.
+const REDIS_URL = inject("redisUrl");
 const TOKEN = "test-token";
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";

@@ -1,0 +1,15 @@
+import type { TestProject } from "vitest/node";
+import { resolveTestRedis } from "../dev/redis.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
+// Redis for the Node-side suites, found or started like the API suite's, in database index 14.
+export default async function setup(project: TestProject) {
+  const redis = await resolveTestRedis(process.env.REDIS_URL, 14);
+  project.provide("redisUrl", redis.url);
+  return () => redis.close();
+}
