@@ -67,6 +67,15 @@ export async function neonStats(): Promise<NeonStats> {
   return (await res.json()) as NeonStats;
 }
 
+/** Runs `call` and returns its result with the number of HTTP requests the Upstash proxy saw. */
+export async function countRedisTrips<T>(call: () => Promise<T>): Promise<{ result: T; redisTrips: number }> {
+  const stats = async () =>
+    ((await (await fetch(`${env.STACK_UPSTASH_ORIGIN}/stats`)).json()) as { requests: number }).requests;
+  const before = await stats();
+  const result = await call();
+  return { result, redisTrips: (await stats()) - before };
+}
+
 /** Runs `call` and returns its result with the number of HTTP requests the Neon proxy saw. */
 export async function countRoundTrips<T>(call: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
   const before = await neonStats();

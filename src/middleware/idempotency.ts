@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
 
@@ -11,7 +12,7 @@ const KEPT_HEADERS = ["Content-Type", "Location", "ETag"];
 
 type IdempotencyRecord =
   | { state: "running"; fingerprint: string }
-  | { state: "done"; fingerprint: string; status: number; headers: Record<string, string>; body: string };
+  | { state: "done"; fingerprint: string; status: ContentfulStatusCode; headers: Record<string, string>; body: string };
 
 // Claims the key in one round trip: answers the existing record, or stores ours and answers nil.
 const CLAIM = `
@@ -77,7 +78,11 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
         headers: { "Retry-After": "1" },
       });
     }
-    return c.body(record.body, record.status as 200, { ...record.headers, "Idempotent-Replayed": "true" });
+    // c.body, not a bare Response, so the headers set before (X-Request-Id, …) stay.
+    return c.body(record.body, record.status as ContentfulStatusCode, {
+      ...record.headers,
+      "Idempotent-Replayed": "true",
+    });
   }
 
   await next();
@@ -93,7 +98,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       const record: IdempotencyRecord = {
         state: "done",
         fingerprint,
-        status: res.status,
+        status: res.status as ContentfulStatusCode,
         headers,
         body: await res.clone().text(),
       };

@@ -49,6 +49,10 @@ function expectReplay(first: ApiResponse, replay: ApiResponse) {
   expect(replay.headers.get("Location")).toBe(first.headers.get("Location"));
   expect(replay.headers.get("ETag")).toBe(first.headers.get("ETag"));
   expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+  // A replay is a new request: it has its own id and the usual security headers.
+  expect(replay.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+  expect(replay.headers.get("X-Request-Id")).not.toBe(first.headers.get("X-Request-Id"));
+  expect(replay.headers.get("X-Content-Type-Options")).toBe("nosniff");
 }
 
 describe("Idempotency-Key on POST /orders", () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, countRoundTrips } from "../helpers";
+import { api, countRedisTrips, countRoundTrips } from "../helpers";
 
 const json = (method: string, body: unknown) => ({ method, json: body });
 
@@ -52,6 +52,27 @@ describe("database round trips per request", () => {
     const { result, roundTrips } = await countRoundTrips(() => api(path, { ...init, method }));
     expect(result.status).toBe(status);
     expect(roundTrips).toBe(trips);
+  });
+
+  it("makes one Redis round trip for a hit; a miss adds the write-back; a write adds one invalidation", async () => {
+    await arrange();
+    const miss = await countRedisTrips(() => countRoundTrips(() => api("/orders/1")));
+    const hit = await countRedisTrips(() => countRoundTrips(() => api("/orders/1")));
+    const write = await countRedisTrips(() =>
+      countRoundTrips(() => api("/orders", json("POST", { product_ids: [1], amounts: [1] }))),
+    );
+    if (env.STACK_REDIS_DOWN) {
+      // Every Redis call is tried once and fails; the database answers.
+      expect([miss.result.roundTrips, hit.result.roundTrips, write.result.roundTrips]).toEqual([1, 1, 1]);
+      expect([miss.redisTrips, hit.redisTrips, write.redisTrips]).toEqual([0, 0, 0]);
+    } else {
+      expect([miss.result.result.headers.get("X-Cache"), hit.result.result.headers.get("X-Cache")]).toEqual([
+        "MISS",
+        "HIT",
+      ]);
+      expect([miss.result.roundTrips, hit.result.roundTrips, write.result.roundTrips]).toEqual([1, 0, 1]);
+      expect([miss.redisTrips, hit.redisTrips, write.redisTrips]).toEqual([2, 1, 1]);
+    }
   });
 
   it("makes none for a cached read, and none for a write refused by validation", async () => {

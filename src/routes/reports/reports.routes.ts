@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ConditionalReadHeaders, cachedResponses, errorResponses, jsonContent, READ_ERRORS } from "../../lib/openapi";
+import { ConditionalReadHeaders, cachedResponses, errorResponses, READ_ERRORS } from "../../lib/openapi";
 import { cached } from "../../middleware/cache";
 
 const figures = {
