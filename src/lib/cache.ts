@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Table } from "../db/unit-of-work";
+import { sha256Hex } from "./hash";
 
 /**
  * Read cache with exact invalidation. Every table has a generation counter in Redis; a cached
@@ -64,7 +65,5 @@ export async function invalidate(redis: Redis, tables: readonly Table[]): Promis
 
 /** A strong ETag for a body: SHA-256, shortened; equal bodies always get equal tags. */
 export async function bodyEtag(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `"${hex.slice(0, 32)}"`;
+  return `"${(await sha256Hex(body)).slice(0, 32)}"`;
 }

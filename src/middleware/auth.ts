@@ -1,17 +1,8 @@
 import { createMiddleware } from "hono/factory";
+import { sha256, sha256Hex } from "../lib/hash";
+import { isWrite } from "../lib/http";
 import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
-
-const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const encoder = new TextEncoder();
-
-async function sha256(value: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", encoder.encode(value));
-}
-
-function hex(buffer: ArrayBuffer): string {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * Compares digests, not the keys themselves, so the comparison takes the same time whatever
@@ -37,11 +28,11 @@ export const auth = createMiddleware<AppEnv>(async (c, next) => {
   const ip = c.req.header("CF-Connecting-IP") ?? "unknown";
 
   if (presented && config.API_KEYS.length > 0 && (await matchesAnyKey(presented, config.API_KEYS))) {
-    c.set("principal", `key:${hex(await sha256(presented)).slice(0, 16)}`);
+    c.set("principal", `key:${(await sha256Hex(presented)).slice(0, 16)}`);
     return next();
   }
   c.set("principal", `ip:${ip}`);
-  if (!WRITE_METHODS.has(c.req.method) || config.AUTH_DISABLED) return next();
+  if (!isWrite(c.req.method) || config.AUTH_DISABLED) return next();
 
   if (config.API_KEYS.length === 0) {
     throw unauthorized(

@@ -1,9 +1,11 @@
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { sha256Hex } from "../lib/hash";
+import { isWrite } from "../lib/http";
+import { log } from "../lib/log";
 import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
 
-const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const RECORD_TTL_SECONDS = 24 * 60 * 60;
 // Long enough for any request to finish; a Worker that dies mid-request frees the key then.
 const LOCK_TTL_SECONDS = 60;
@@ -21,11 +23,6 @@ if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return false`;
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 const unavailable = () =>
   new ApiError(503, "Idempotency-Key needs Redis, which cannot be reached; retry shortly", {
     headers: { "Retry-After": "5" },
@@ -39,7 +36,7 @@ const unavailable = () =>
  */
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("Idempotency-Key");
-  if (header === undefined || !WRITE_METHODS.has(c.req.method)) return next();
+  if (header === undefined || !isWrite(c.req.method)) return next();
 
   const key = header.trim().replace(/^"(.*)"$/, "$1");
   if (key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
@@ -79,7 +76,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       });
     }
     // c.body, not a bare Response, so the headers set before (X-Request-Id, …) stay.
-    return c.body(record.body, record.status as ContentfulStatusCode, {
+    return c.body(record.body, record.status, {
       ...record.headers,
       "Idempotent-Replayed": "true",
     });
@@ -106,7 +103,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     } else {
       await redis.del(recordKey);
     }
-  } catch {
-    // The write is committed; the answer stands. A retry then finds the lock, which expires.
+  } catch (err) {
+    // The write is committed; the answer stands. A retry finds the lock until it expires.
+    log.error(c, "idempotency record not written", err);
   }
 });

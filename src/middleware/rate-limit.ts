@@ -1,10 +1,10 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { createMiddleware } from "hono/factory";
+import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
 
-const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const WINDOW_SECONDS = 60;
 
 // Blocked callers are remembered in the isolate, which spares Redis their retries. The library
@@ -20,11 +20,11 @@ const MAX_BLOCKED = 10_000;
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const redis = c.var.redis;
-  const isWrite = WRITE_METHODS.has(c.req.method);
-  const perMinute = isWrite ? c.var.config.RATE_LIMIT_WRITES_PER_MINUTE : c.var.config.RATE_LIMIT_READS_PER_MINUTE;
+  const write = isWrite(c.req.method);
+  const perMinute = write ? c.var.config.RATE_LIMIT_WRITES_PER_MINUTE : c.var.config.RATE_LIMIT_READS_PER_MINUTE;
   if (!redis || !perMinute) return next();
 
-  const policy = isWrite ? "writes" : "reads";
+  const policy = write ? "writes" : "reads";
   if (blocked.size > MAX_BLOCKED) blocked.clear();
   const limiter = new Ratelimit({
     redis,

@@ -1,6 +1,6 @@
 import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { pageOf } from "../../lib/paging";
-import { ApiError } from "../../lib/problem";
+import { ApiError, assertBodyId } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import * as service from "../../services/orders";
 import type {
@@ -45,11 +45,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
-  if (body.order_id !== undefined && body.order_id !== id) {
-    throw new ApiError(422, `order_id in the body (${body.order_id}) must equal the id in the path (${id})`, {
-      errors: [{ path: "order_id", message: "must equal the id in the path", code: "custom" }],
-    });
-  }
+  assertBodyId("order_id", body.order_id, id);
   const uow = c.var.uow;
   const versions = ifMatchVersions(c.req.header("If-Match"));
   if (versions) service.requireOrderVersion(uow, id, versions);

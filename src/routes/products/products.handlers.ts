@@ -1,6 +1,6 @@
 import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { pageOf } from "../../lib/paging";
-import { ApiError } from "../../lib/problem";
+import { ApiError, assertBodyId } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
 import * as service from "../../services/products";
 import type {
@@ -46,11 +46,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
-  if (body.id !== undefined && body.id !== id) {
-    throw new ApiError(422, `id in the body (${body.id}) must equal the id in the path (${id})`, {
-      errors: [{ path: "id", message: "must equal the id in the path", code: "custom" }],
-    });
-  }
+  assertBodyId("id", body.id, id);
   const uow = c.var.uow;
   const versions = ifMatchVersions(c.req.header("If-Match"));
   if (versions) service.requireProductVersion(uow, id, versions);
