@@ -3,40 +3,19 @@
 // distance from an edge location to the database. Reported per scenario: p50/p95 latency and
 // database round trips per request (from the proxy's counters).
 //   BENCH_REQUESTS  requests per scenario (default 40)
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Socket } from "node:net";
-import { fileURLToPath } from "node:url";
 import { freePort, resolveTestRedis } from "./redis.ts";
 import { startStack } from "./stack.ts";
+import { spawnWranglerDev, waitForApi } from "./wrangler.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const latencyMs = Number(process.env.DB_LATENCY_MS || 50);
 const n = Number(process.env.BENCH_REQUESTS || 40);
 
 async function startWorker(vars: Record<string, string>): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    "wrangler",
-    [
-      "dev",
-      "--port",
-      String(port),
-      "--show-interactive-dev-session=false",
-      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-    ],
-    { cwd: root, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-  );
+  const child = spawnWranglerDev(port, vars, "ignore");
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { url, stop: () => child.kill("SIGTERM") };
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  if (await waitForApi(url, child)) return { url, stop: () => child.kill("SIGTERM") };
   child.kill("SIGKILL");
   throw new Error("wrangler dev did not start");
 }

@@ -3,10 +3,11 @@
 //   REDIS_URL      a Redis for cache, idempotency and rate limits; unset = those features off
 //   PORT           the API's port (default 8787)
 //   DB_LATENCY_MS  delay the Neon proxy adds to every request, to feel an edge→database hop
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { redact } from "./postgres.ts";
 import { type Stack, startStack } from "./stack.ts";
+import { spawnWranglerDev, waitForApi } from "./wrangler.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT || 8787);
@@ -14,19 +15,6 @@ const latencyMs = Number(process.env.DB_LATENCY_MS || 0);
 
 function say(message: string): void {
   console.log(`\x1b[36m[dev]\x1b[0m ${message}`);
-}
-
-async function waitForApi(url: string, child: ChildProcess): Promise<boolean> {
-  for (let i = 0; i < 600 && child.exitCode === null; i++) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
 }
 
 let stack: Stack | undefined;
@@ -76,17 +64,7 @@ say(
 );
 
 const vars = { ...stack.bindings, AUTH_DISABLED: "true" };
-wrangler = spawn(
-  "wrangler",
-  [
-    "dev",
-    "--port",
-    String(port),
-    "--show-interactive-dev-session=false",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ],
-  { cwd: root, stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-);
+wrangler = spawnWranglerDev(port, vars, "inherit");
 wrangler.once("exit", (code) => {
   if (!stopping) {
     say(`wrangler exited (${code})`);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
+import { desk } from "../fixtures";
 import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
-
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 
 const MISSING_KEY = "Writes need an API key: send Authorization: Bearer <key>";
 const INVALID_KEY = "The API key is not valid";

@@ -1,66 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { chair, desk, ISO, lamp, type Order, type OrderLine, type Product, type Report } from "../fixtures";
 import { type ApiResponse, api, countRoundTrips, db, expectProblem, redis } from "../helpers";
 
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
-const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 30 };
-const lamp = { product_name: "Lamp", price: 12.99, cost: 4.5, stock: 20 };
-
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const STRONG_ETAG = /^"[0-9a-f]{32}"$/;
 // The report's tag is weak: rebuilds of the same figures differ only in generated_at.
 const REPORT_ETAG = /^W\/"[0-9a-f]{32}"$/;
-
-interface Product {
-  id: number;
-  product_name: string;
-  price: number;
-  cost: number;
-  stock: number;
-  created_at: string;
-  updated_at: string;
-}
-
-interface OrderProduct {
-  id: number;
-  product_id: number;
-  product_name: string;
-  amount: number;
-  unit_price: number;
-  line_total: number;
-}
-
-interface Order {
-  order_id: number;
-  created_at: string;
-  updated_at: string;
-  total: number;
-  products: OrderProduct[];
-}
-
-interface OrderLine {
-  id: number;
-  order_id: number;
-  product_id: number;
-  amount: number;
-  unit_price: number;
-  unit_cost: number;
-  created_at: string;
-}
-
-interface Figures {
-  orders: number;
-  units: number;
-  revenue: number;
-  cost: number;
-  profit: number;
-}
-
-interface Report {
-  generated_at: string;
-  range: { from: string | null; to: string | null };
-  totals: Figures & { order_lines: number };
-  products: (Figures & { product_id: number; product_name: string })[];
-}
 
 async function write<T = unknown>(path: string, method: string, json: unknown, status: number): Promise<T> {
   const res = await api<T>(path, { method, json });

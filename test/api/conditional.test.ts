@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { chair, desk, ISO, lamp } from "../fixtures";
 import { type ApiResponse, api, countRoundTrips, db, expectProblem, redis, snapshot } from "../helpers";
 
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
-const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 30 };
-const lamp = { product_name: "Lamp", price: 12.99, cost: 4.5, stock: 20 };
-
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const STRONG_ETAG = /^"[0-9a-f]{32}"$/;
 // The report's tag is weak: rebuilds of the same figures differ only in generated_at.
 const REPORT_ETAG = /^W\/"[0-9a-f]{32}"$/;

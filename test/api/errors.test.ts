@@ -1,9 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
+import { desk } from "../fixtures";
 import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
-
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 
 /** A port nothing listens on, so every database request fails to connect. */
 const CLOSED_ENDPOINT = "http://127.0.0.1:9/sql";

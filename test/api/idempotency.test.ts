@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
+import { createOrder, createProduct, desk } from "../fixtures";
 import { type ApiResponse, api, countRoundTrips, db, expectProblem, redis, snapshot } from "../helpers";
 
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 3 };
 
 const STILL_RUNNING = "A request with this Idempotency-Key is still being processed; retry later";
@@ -22,18 +22,6 @@ const idem = (key: string, extra: Record<string, string> = {}) => ({ "Idempotenc
 async function count(table: "products" | "orders" | "orders_products"): Promise<number> {
   const [row] = await db().query(`select count(*)::int as n from ${table}`);
   return Number(row?.n);
-}
-
-async function createProduct(body: object = desk): Promise<number> {
-  const res = await api<{ id: number }>("/products", { method: "POST", json: body });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-async function createOrder(product_ids: number[], amounts: number[]): Promise<number> {
-  const res = await api<number>("/orders", { method: "POST", json: { product_ids, amounts } });
-  expect(res.status).toBe(201);
-  return res.body;
 }
 
 async function idemKeys(): Promise<string[]> {

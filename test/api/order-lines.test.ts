@@ -1,21 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createOrder, createProduct, desk, ISO, type OrderLine, type Problem } from "../fixtures";
 import { api, countRoundTrips, db, expectProblem, snapshot } from "../helpers";
 
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 3 };
 
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const LONG_AGO = "2000-01-01T00:00:00.000Z";
-
-interface OrderLine {
-  id: number;
-  order_id: number;
-  product_id: number;
-  amount: number;
-  unit_price: number;
-  unit_cost: number;
-  created_at: string;
-}
 
 interface Order {
   order_id: number;
@@ -23,28 +12,6 @@ interface Order {
   updated_at: string;
   total: number;
   products: { id: number; product_id: number; amount: number; unit_price: number; line_total: number }[];
-}
-
-interface FieldError {
-  path: string;
-  message: string;
-  code: string;
-}
-
-interface Problem {
-  errors?: FieldError[];
-}
-
-async function createProduct(body: object = desk): Promise<number> {
-  const res = await api<{ id: number }>("/products", { method: "POST", json: body });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-async function createOrder(product_ids: number[], amounts: number[]): Promise<number> {
-  const res = await api<number>("/orders", { method: "POST", json: { product_ids, amounts } });
-  expect(res.status).toBe(201);
-  return res.body;
 }
 
 async function createLine(body: { order_id: number; product_id: number; amount: number }): Promise<OrderLine> {

@@ -1,50 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { createOrder, createProduct, desk, ISO, type Order, type Problem } from "../fixtures";
 import { api, countRoundTrips, db, expectProblem, snapshot } from "../helpers";
 
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 3 };
 const lamp = { product_name: "Lamp", price: 0.1, cost: 0.05, stock: 7 };
-
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-interface OrderProduct {
-  id: number;
-  product_id: number;
-  product_name: string;
-  amount: number;
-  unit_price: number;
-  line_total: number;
-}
-
-interface Order {
-  order_id: number;
-  created_at: string;
-  updated_at: string;
-  total: number;
-  products: OrderProduct[];
-}
-
-interface FieldError {
-  path: string;
-  message: string;
-  code: string;
-}
-
-interface Problem {
-  errors?: FieldError[];
-}
-
-async function createProduct(body: object = desk): Promise<number> {
-  const res = await api<{ id: number }>("/products", { method: "POST", json: body });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-async function createOrder(product_ids: number[], amounts: number[]): Promise<number> {
-  const res = await api<number>("/orders", { method: "POST", json: { product_ids, amounts } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
 
 async function getOrder(id: number): Promise<Order> {
   const res = await api<Order>(`/orders/${id}`);

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { desk, ISO } from "../fixtures";
 import { api, countRoundTrips, db, expectProblem, snapshot } from "../helpers";
 
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 3 };
-
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 async function createProduct(body: object = desk) {
   const res = await api<{ id: number }>("/products", { method: "POST", json: body });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
+import { desk } from "../fixtures";
 import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
-
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
 
 /** Calls the same app with other bindings (Hono's app.request), with no execution context. */
 const call = <T = unknown>(

@@ -1,26 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { chair, desk, ISO, lamp, type Report } from "../fixtures";
 import { api, countRoundTrips, db, expectProblem } from "../helpers";
 
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-interface Figures {
-  orders: number;
-  units: number;
-  revenue: number;
-  cost: number;
-  profit: number;
-}
-
-interface Report {
-  generated_at: string;
-  range: { from: string | null; to: string | null };
-  totals: Figures & { order_lines: number };
-  products: (Figures & { product_id: number; product_name: string })[];
-}
-
-const desk = { product_name: "Desk", price: 100, cost: 50, stock: 10 };
-const chair = { product_name: "Chair", price: 25.5, cost: 10.25, stock: 30 };
-const lamp = { product_name: "Lamp", price: 12.99, cost: 4.5, stock: 20 };
 const shelf = { product_name: "Shelf", price: 80, cost: 30, stock: 5 };
 
 async function createProduct(body: object): Promise<number> {
