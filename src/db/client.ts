@@ -19,3 +19,19 @@ export function createDb(config: Pick<Config, "DATABASE_URL" | "NEON_FETCH_ENDPO
 }
 
 export type Db = ReturnType<typeof createDb>;
+
+// The HTTP client holds no connection, so one per configuration serves every request of the
+// isolate and drizzle's set-up is not repeated per request.
+const clients = new WeakMap<object, Db>();
+
+export function dbFor(config: Pick<Config, "DATABASE_URL" | "NEON_FETCH_ENDPOINT">): Db {
+  const cached = clients.get(config);
+  if (!cached) {
+    const db = createDb(config);
+    clients.set(config, db);
+    return db;
+  }
+  // neonConfig is global: a request with other bindings (tests) may have moved the endpoint.
+  if (config.NEON_FETCH_ENDPOINT) neonConfig.fetchEndpoint = config.NEON_FETCH_ENDPOINT;
+  return cached;
+}

@@ -1,6 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { createMiddleware } from "hono/factory";
-import { createDb } from "../db/client";
+import { dbFor } from "../db/client";
 import { UnitOfWork } from "../db/unit-of-work";
 import { type Config, loadConfig } from "../env";
 import { invalidate } from "../lib/cache";
@@ -28,7 +28,7 @@ function createRedis(config: Config): Redis | null {
 /** Builds the per-request clients once, so handlers never construct one. */
 export const clients = createMiddleware<AppEnv>(async (c, next) => {
   const config = loadConfig(c.env);
-  const db = createDb(config);
+  const db = dbFor(config);
   c.set("config", config);
   c.set("db", db);
   const uow = new UnitOfWork(db);
