@@ -12,6 +12,11 @@ export function jsonColumn<T>(result: { rows: unknown[] }, column = "body"): T |
   return row?.[column] as T | undefined;
 }
 
+/** The `id` column of RETURNING rows (int8 arrives as text from a raw statement). */
+export function idColumn(result: { rows: unknown[] }): number[] {
+  return result.rows.map((r) => Number((r as { id: number | string }).id));
+}
+
 export function jsonRows<T>(result: { rows: unknown[] }, column = "body"): T[] {
   return result.rows.map((r) => (r as Record<string, unknown>)[column] as T);
 }

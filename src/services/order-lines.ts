@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { ordersProducts } from "../db/schema";
 import { isoTime, jsonRows } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import { hexArray } from "../lib/conditional";
@@ -51,8 +52,7 @@ export function requireOrderLineVersion(uow: UnitOfWork, id: number, versions: r
 }
 
 export async function countOrderLines(db: Db): Promise<number> {
-  const result = await db.execute(sql`select count(*)::int as n from orders_products`);
-  return Number((result.rows[0] as { n: number | string } | undefined)?.n ?? 0);
+  return db.$count(ordersProducts);
 }
 
 /** Fails the statement with 422 naming every unknown order and product id of the input. */
@@ -142,5 +142,3 @@ export function deleteOrderLines(uow: UnitOfWork, ids: readonly number[]) {
 
 export const versionedLine = (result: { rows: unknown[] }) => result.rows[0] as VersionedLine | undefined;
 export const linesFrom = (result: { rows: unknown[] }) => jsonRows<OrderLine>(result);
-export const lineIds = (result: { rows: unknown[] }) =>
-  result.rows.map((r) => Number((r as { id: number | string }).id));

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { orders } from "../db/schema";
 import { isoTime, jsonColumn, jsonRows } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import { hexArray } from "../lib/conditional";
@@ -80,14 +81,13 @@ export async function listOrders(db: Db, { page, pageSize }: Page): Promise<Orde
 }
 
 export async function countOrders(db: Db): Promise<number> {
-  const result = await db.execute(sql`select count(*)::int as n from orders`);
-  return Number((result.rows[0] as { n: number | string } | undefined)?.n ?? 0);
+  return db.$count(orders);
 }
 
 /** Flattens orders to one JSON array of lines; `o` is the order's position (1-based). */
-function linesJson(orders: readonly OrderLinesInput[]): string {
+function linesJson(inputs: readonly OrderLinesInput[]): string {
   return JSON.stringify(
-    orders.flatMap((order, i) => order.product_ids.map((p, j) => ({ o: i + 1, p, a: order.amounts[j] }))),
+    inputs.flatMap((order, i) => order.product_ids.map((p, j) => ({ o: i + 1, p, a: order.amounts[j] }))),
   );
 }
 
@@ -112,18 +112,18 @@ const inputAndGuard = (lines: string) => sql`
  * Creates the orders and their lines in one statement and answers their ids in input order.
  * Identity ids follow insertion order, so the n-th new id belongs to the n-th input order.
  */
-export function createOrders(uow: UnitOfWork, orders: readonly OrderLinesInput[]) {
+export function createOrders(uow: UnitOfWork, inputs: readonly OrderLinesInput[]) {
   uow.touch("orders", "lines");
   return uow.add(
     uow.db.execute(sql`
-      with ${inputAndGuard(linesJson(orders))},
+      with ${inputAndGuard(linesJson(inputs))},
       guard as (
         select case when ids is null then 0 else api_error(422, 'Unknown product ids: ' || ids, 'product_ids') end as ok
         from missing
       ),
       new_orders as (
         insert into orders (created_at, updated_at)
-        select now(), now() from generate_series(1, ${orders.length}) where (select ok from guard) = 0
+        select now(), now() from generate_series(1, ${inputs.length}) where (select ok from guard) = 0
         returning id
       ),
       numbered as (select id, row_number() over (order by id) as order_ord from new_orders),
@@ -179,6 +179,3 @@ export function deleteOrders(uow: UnitOfWork, ids: readonly number[]) {
     uow.db.execute(sql`delete from orders where id = any(${`{${ids.join(",")}}`}::bigint[]) returning id`),
   );
 }
-
-export const deletedIds = (result: { rows: unknown[] }) =>
-  result.rows.map((r) => Number((r as { id: number | string }).id));

@@ -1,4 +1,4 @@
-import { count, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { products } from "../db/schema";
 import type { UnitOfWork } from "../db/unit-of-work";
@@ -43,8 +43,7 @@ export function listProducts(db: Db, { page, pageSize }: Page) {
 }
 
 export async function countProducts(db: Db): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(products);
-  return row?.n ?? 0;
+  return db.$count(products);
 }
 
 export async function getProduct(db: Db, id: number) {

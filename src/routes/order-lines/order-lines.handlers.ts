@@ -1,3 +1,5 @@
+import { idColumn } from "../../db/sql-json";
+import { deletionSummary } from "../../lib/batch";
 import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { ApiError, assertBodyId } from "../../lib/problem";
 import type { AppRouteHandler } from "../../lib/types";
@@ -58,7 +60,7 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   if (versions) service.requireOrderLineVersion(uow, id, versions);
   const deleted = service.deleteOrderLines(uow, [id]);
   await uow.commit();
-  if (service.lineIds(uow.result(deleted)).length === 0) throw notFound(id);
+  if (idColumn(uow.result(deleted)).length === 0) throw notFound(id);
   return c.json({ id, deleted: true as const }, 202);
 };
 
@@ -74,6 +76,5 @@ export const deleteBatch: AppRouteHandler<DeleteBatchRoute> = async (c) => {
   const uow = c.var.uow;
   const deleted = service.deleteOrderLines(uow, ids);
   await uow.commit();
-  const gone = new Set(service.lineIds(uow.result(deleted)));
-  return c.json({ deleted: gone.size, not_found: ids.filter((id) => !gone.has(id)) }, 202);
+  return c.json(deletionSummary(ids, idColumn(uow.result(deleted))), 202);
 };

@@ -1,3 +1,5 @@
+import { idColumn } from "../../db/sql-json";
+import { deletionSummary } from "../../lib/batch";
 import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { pageOf } from "../../lib/paging";
 import { ApiError, assertBodyId } from "../../lib/problem";
@@ -64,7 +66,7 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   if (versions) service.requireOrderVersion(uow, id, versions);
   const deleted = service.deleteOrders(uow, [id]);
   await uow.commit();
-  if (service.deletedIds(uow.result(deleted)).length === 0) throw notFound(id);
+  if (idColumn(uow.result(deleted)).length === 0) throw notFound(id);
   return c.json({ id, deleted: true as const }, 202);
 };
 
@@ -80,6 +82,5 @@ export const deleteBatch: AppRouteHandler<DeleteBatchRoute> = async (c) => {
   const uow = c.var.uow;
   const deleted = service.deleteOrders(uow, ids);
   await uow.commit();
-  const gone = new Set(service.deletedIds(uow.result(deleted)));
-  return c.json({ deleted: gone.size, not_found: ids.filter((id) => !gone.has(id)) }, 202);
+  return c.json(deletionSummary(ids, idColumn(uow.result(deleted))), 202);
 };

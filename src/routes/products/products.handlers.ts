@@ -1,3 +1,4 @@
+import { deletionSummary } from "../../lib/batch";
 import { ifMatchVersions, toEtag } from "../../lib/conditional";
 import { pageOf } from "../../lib/paging";
 import { ApiError, assertBodyId } from "../../lib/problem";
@@ -85,6 +86,11 @@ export const deleteBatch: AppRouteHandler<DeleteBatchRoute> = async (c) => {
   const uow = c.var.uow;
   const deleted = service.deleteProducts(uow, ids);
   await uow.commit();
-  const gone = new Set(uow.result(deleted).map((r) => r.id));
-  return c.json({ deleted: gone.size, not_found: ids.filter((id) => !gone.has(id)) }, 202);
+  return c.json(
+    deletionSummary(
+      ids,
+      uow.result(deleted).map((r) => r.id),
+    ),
+    202,
+  );
 };
