@@ -25,7 +25,9 @@ function apiProject(name: string, redisDown: boolean) {
             API_KEYS: "test-key-1,test-key-2",
             AUTH_DISABLED: "true",
             STACK_NEON_ORIGIN: inject("stack").neonOrigin,
+            STACK_NEON_URL: inject("stack").bindings.NEON_FETCH_ENDPOINT ?? "",
             STACK_UPSTASH_ORIGIN: inject("stack").upstashOrigin,
+            STACK_UPSTASH_URL: inject("stack").upstashOrigin,
             ...(redisDown ? { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", STACK_REDIS_DOWN: "true" } : {}),
           },
         },
@@ -47,15 +49,42 @@ export default defineConfig({
   test: {
     // The Worker logs a JSON line per request, and an error per Redis call when a test points it
     // at a Redis that is down; both are expected and would bury the report.
-    onConsoleLog: (line: string) =>
-      !(
-        line.includes('"message":"request"') ||
-        line.includes('"message":"cache ') ||
-        line.includes('"message":"rate limiter')
-      ),
+    onConsoleLog: (line: string) => !(line.includes('"message":"request"') || line.includes('"level":"warn"')),
     projects: [
       apiProject("api", false),
       apiProject("api-redis-down", true),
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ...inject("faults").bindings,
+                API_KEYS: "test-key-1,test-key-2",
+                AUTH_DISABLED: "true",
+                STACK_NEON_ORIGIN: inject("faults").neonOrigin,
+                STACK_NEON_URL: inject("faults").neonUrl,
+                STACK_UPSTASH_ORIGIN: inject("faults").upstashUrl,
+                STACK_UPSTASH_URL: inject("faults").upstashUrl,
+                STACK_DB_FAULT: inject("faults").dbFault,
+                STACK_REDIS_FAULT: inject("faults").redisFault,
+                STACK_LOCKS: inject("faults").locks,
+                // Each test injects its own Redis failures; none lingers into the next.
+                REDIS_COOL_OFF_MS: "0",
+              },
+            },
+          })),
+        ],
+        test: {
+          // Concurrent clients and injected faults, on a Postgres server behind fault proxies.
+          name: "faults",
+          include: ["test/faults/**/*.test.ts"],
+          globalSetup: ["./test/faults/global-setup.ts"],
+          setupFiles: ["./test/faults/setup.ts"],
+          fileParallelism: false,
+          testTimeout: 30_000,
+        },
+      },
       {
         test: {
           // The local stack's protocol tests and other checks that need Node.

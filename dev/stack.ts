@@ -14,6 +14,8 @@ export interface StackOptions {
   redisUrl?: string;
   upstashToken?: string;
   latencyMs?: number;
+  /** Connections the Neon proxy may open to a server (PGlite always gets one). */
+  poolSize?: number;
 }
 
 export interface Stack {
@@ -41,7 +43,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       databaseUrl: postgres.url,
       latencyMs: options.latencyMs ?? 0,
       // PGlite has one session; one pooled connection keeps every batch's transaction whole.
-      poolSize: postgres.kind === "pglite" ? 1 : 10,
+      poolSize: postgres.kind === "pglite" ? 1 : (options.poolSize ?? 10),
     });
     closers.push(() => neon.close());
     await applyMigrations(postgres.url, neon.url);

@@ -22,6 +22,12 @@ const EnvSchema = z
     ),
     CACHE_TTL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).transform((v) => v ?? 300),
     RATE_LIMIT_WRITES_PER_MINUTE: optional(z.coerce.number().int().min(1)),
+    // Deadlines of one database request: reads (and /health, at most 2 s) and writes. A write
+    // gets longer because a write past its deadline has an unknown outcome.
+    DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)).transform((v) => v ?? 5_000),
+    DB_WRITE_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)).transform((v) => v ?? 10_000),
+    // How long an isolate leaves Redis alone after a failed call (0 = retry on the next request).
+    REDIS_COOL_OFF_MS: optional(z.coerce.number().int().min(0).max(600_000)).transform((v) => v ?? 5_000),
     RATE_LIMIT_READS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
   })
   .superRefine((env, ctx) => {
@@ -47,6 +53,9 @@ export interface Bindings {
   CACHE_TTL_SECONDS?: string;
   RATE_LIMIT_WRITES_PER_MINUTE?: string;
   RATE_LIMIT_READS_PER_MINUTE?: string;
+  DB_TIMEOUT_MS?: string;
+  DB_WRITE_TIMEOUT_MS?: string;
+  REDIS_COOL_OFF_MS?: string;
 }
 
 export class ConfigError extends Error {

@@ -1,4 +1,10 @@
 import app from "./app";
+import type { Bindings } from "./env";
+import { scheduled } from "./scheduled";
 
 export type AppType = typeof app;
-export default app;
+
+export default {
+  fetch: app.fetch,
+  scheduled,
+} satisfies ExportedHandler<Bindings>;

@@ -9,6 +9,13 @@ declare global {
       /** The test stack's Neon proxy (for /stats) and Upstash proxy, from global setup. */
       STACK_NEON_ORIGIN: string;
       STACK_UPSTASH_ORIGIN: string;
+      /** The proxies' own URLs, for arranging and inspecting state around the Worker. */
+      STACK_NEON_URL: string;
+      STACK_UPSTASH_URL: string;
+      /** The "faults" project only: fault proxies in front of Neon and Upstash, and the lock holder. */
+      STACK_DB_FAULT?: string;
+      STACK_REDIS_FAULT?: string;
+      STACK_LOCKS?: string;
       /** Set by the "api-redis-down" project, whose Upstash URL is a closed port. */
       STACK_REDIS_DOWN?: string;
     }

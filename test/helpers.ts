@@ -45,13 +45,13 @@ export async function api<T = unknown>(
 
 /** SQL straight to the test database, for arranging and inspecting state around API calls. */
 export function db() {
-  neonConfig.fetchEndpoint = env.NEON_FETCH_ENDPOINT ?? "";
+  neonConfig.fetchEndpoint = env.STACK_NEON_URL;
   return neon(env.DATABASE_URL ?? "");
 }
 
 export function redis() {
   return new Redis({
-    url: env.UPSTASH_REDIS_REST_URL ?? "",
+    url: env.STACK_UPSTASH_URL,
     token: env.UPSTASH_REDIS_REST_TOKEN ?? "",
     enableTelemetry: false,
   });

@@ -1,37 +1,33 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-http";
-import type { Config } from "../env";
 import { requestScope } from "../lib/request-scope";
-import * as schema from "./schema";
 
-// neonConfig is global to the isolate, so the counting fetch is installed once here; every
-// HTTP request the driver makes is one database round trip of the current request.
+// neonConfig is global to the isolate, so the driver's fetch is wrapped once here. Every HTTP
+// request the driver makes is one database round trip of the current request: it is counted,
+// sent where the request's configuration says, and aborted at the request's deadline.
 neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => {
   const scope = requestScope.getStore();
-  if (scope) scope.dbRoundTrips += 1;
-  return fetch(input, init);
+  if (!scope) return fetch(input, init);
+  scope.dbRoundTrips += 1;
+  return fetch(scope.neonEndpoint ?? input, { ...init, signal: AbortSignal.timeout(scope.dbTimeoutMs) });
 };
 
-export function createDb(config: Pick<Config, "DATABASE_URL" | "NEON_FETCH_ENDPOINT">) {
-  // Only the local stack sets an endpoint; production keeps the driver's Neon default.
-  if (config.NEON_FETCH_ENDPOINT) neonConfig.fetchEndpoint = config.NEON_FETCH_ENDPOINT;
-  return drizzle({ client: neon(config.DATABASE_URL), schema });
+/** drizzle over Neon's HTTP driver; queries are raw SQL built in services, so no schema is attached. */
+export function createDb(databaseUrl: string) {
+  return drizzle({ client: neon(databaseUrl) });
 }
 
 export type Db = ReturnType<typeof createDb>;
 
-// The HTTP client holds no connection, so one per configuration serves every request of the
-// isolate and drizzle's set-up is not repeated per request.
-const clients = new WeakMap<object, Db>();
+// The HTTP client holds no connection, so one per connection string serves every request of
+// the isolate and drizzle's set-up is not repeated per request.
+const clients = new Map<string, Db>();
 
-export function dbFor(config: Pick<Config, "DATABASE_URL" | "NEON_FETCH_ENDPOINT">): Db {
-  const cached = clients.get(config);
-  if (!cached) {
-    const db = createDb(config);
-    clients.set(config, db);
-    return db;
+export function dbFor(databaseUrl: string): Db {
+  let db = clients.get(databaseUrl);
+  if (!db) {
+    db = createDb(databaseUrl);
+    clients.set(databaseUrl, db);
   }
-  // neonConfig is global: a request with other bindings (tests) may have moved the endpoint.
-  if (config.NEON_FETCH_ENDPOINT) neonConfig.fetchEndpoint = config.NEON_FETCH_ENDPOINT;
-  return cached;
+  return db;
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, numeric, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 // Money is numeric(12,2): exact, and the range the API validates (0 … 9 999 999 999.99).
 const money = (name: string) => numeric(name, { precision: 12, scale: 2, mode: "number" });
@@ -57,3 +57,36 @@ export const ordersProducts = pgTable(
     check("orders_products_unit_cost_range", sql`${t.unitCost} >= 0`),
   ],
 );
+
+/**
+ * Idempotency-Key records. A write inserts its key as the first statement of its own batch and
+ * stores its answer as the last, so the write and its key commit or roll back together: one key,
+ * at most one committed write, whatever happens to the answer on its way back.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    principal: text("principal").notNull(),
+    keyHash: text("key_hash").notNull(),
+    requestId: text("request_id").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    // Set by the batch's last statement; the claim that precedes it commits only together with it.
+    status: integer("status"),
+    body: text("body"),
+    etag: text("etag"),
+    location: text("location"),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.keyHash] }), index("idempotency_keys_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * Cache invalidations owed by committed writes: written in the write's batch, applied to Redis
+ * right after the commit, and drained by the scheduled handler when that could not happen.
+ */
+export const cacheOutbox = pgTable("cache_outbox", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  tags: text("tags").array().notNull(),
+  createdAt: createdAt(),
+});

@@ -1,65 +1,135 @@
+import { NeonDbError } from "@neondatabase/serverless";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./client";
 
 /** A handle on one statement's result, readable after a successful commit. */
-export interface Pending<T> {
-  readonly index: number;
-  readonly __result?: T;
+export class Pending<T> {
+  /** The statement's place in the batch, known once the batch is assembled. */
+  index: number | undefined;
+  declare readonly __result?: T;
 }
 
-type Hook = () => void | Promise<void>;
+type Hook = (uow: UnitOfWork) => void | Promise<void>;
 
-/** What a write changed, in the terms cached reads depend on (see middleware/cache.ts). */
-export type Table = "products" | "orders" | "lines";
+/**
+ * The database may have committed the batch, or not: the request was sent and no answer came
+ * back (a time-out, a connection lost, a gateway error). Only Postgres can tell, later.
+ */
+export class OutcomeUnknownError extends Error {
+  override readonly name = "OutcomeUnknownError";
+}
+
+// Postgres aborted the transaction and nothing of it was committed, so the whole batch may run
+// again: serialization failure and deadlock.
+const RETRYABLE = new Set(["40001", "40P01"]);
+const MAX_TRIES = 3;
+
+/** An error that is an answer from Postgres: the batch was rolled back, definitely. */
+export function isDatabaseAnswer(err: unknown): err is NeonDbError {
+  return err instanceof NeonDbError && typeof err.code === "string" && err.code.length === 5;
+}
+
+interface Entry {
+  query: BatchItem<"pg">;
+  pending: Pending<unknown>;
+}
 
 /**
  * Collects a request's writes and sends them as one `db.batch`: one HTTP request that Postgres
- * runs as one transaction. Nothing is sent until `commit()`, so a handler that throws first
- * has written nothing; a statement that fails rolls back the whole batch.
+ * runs as one transaction. Nothing is sent until `commit()`, so a handler that throws first has
+ * written nothing; a statement that fails rolls back the whole batch.
+ *
+ * Other concerns join a write through events rather than through this class: `beforeCommit`
+ * hooks may add statements of their own at the head or the tail of the batch (the idempotency
+ * key, the cache outbox), `afterCommit` hooks run once the batch committed, and
+ * `onOutcomeUnknown` hooks when nobody can tell whether it did.
  */
 export class UnitOfWork {
-  #items: BatchItem<"pg">[] = [];
+  #head: Entry[] = [];
+  #body: Entry[] = [];
+  #tail: Entry[] = [];
   #results: unknown[] | undefined;
-  #afterCommit: Hook[] = [];
-  #touched = new Set<Table>();
+  #changed = new Set<string>();
+  #before: Hook[] = [];
+  #after: Hook[] = [];
+  #unknown: Hook[] = [];
+  /** The HTTP status the write answers with once committed (set by `commit`). */
+  status = 200;
 
   constructor(readonly db: Db) {}
 
-  add<Q extends BatchItem<"pg">>(query: Q): Pending<Q["_"]["result"]> {
+  add<Q extends BatchItem<"pg">>(query: Q, place: "head" | "body" | "tail" = "body"): Pending<Q["_"]["result"]> {
     if (this.#results) throw new Error("unit of work already committed");
-    this.#items.push(query);
-    return { index: this.#items.length - 1 };
+    const pending = new Pending<Q["_"]["result"]>();
+    ({ head: this.#head, body: this.#body, tail: this.#tail })[place].push({ query, pending });
+    return pending;
   }
 
-  /** Records the tables the pending statements change; after-commit hooks read them. */
-  touch(...tables: Table[]): void {
-    for (const t of tables) this.#touched.add(t);
+  /** Records which tables the pending statements change. */
+  changed(...tables: string[]): void {
+    for (const t of tables) this.#changed.add(t);
   }
 
-  get touched(): readonly Table[] {
-    return [...this.#touched];
+  get changes(): readonly string[] {
+    return [...this.#changed];
   }
 
-  /** Runs only once the batch has committed (cache invalidation, idempotency records). */
+  beforeCommit(hook: Hook): void {
+    this.#before.push(hook);
+  }
+
   afterCommit(hook: Hook): void {
-    this.#afterCommit.push(hook);
+    this.#after.push(hook);
   }
 
-  get size(): number {
-    return this.#items.length;
+  onOutcomeUnknown(hook: Hook): void {
+    this.#unknown.push(hook);
   }
 
-  async commit(): Promise<void> {
+  /**
+   * Sends the batch. A deadlock or serialization failure rolled everything back, so the batch is
+   * sent again (each try is one round trip); any other Postgres error is thrown as it is; no
+   * answer at all becomes an OutcomeUnknownError.
+   */
+  async commit(status: number): Promise<void> {
     if (this.#results) throw new Error("unit of work already committed");
-    const [first, ...rest] = this.#items;
-    this.#results = first ? await this.db.batch([first, ...rest]) : [];
-    const hooks = this.#afterCommit;
-    this.#afterCommit = [];
-    for (const hook of hooks) await hook();
+    this.status = status;
+    for (const hook of this.#before) await hook(this);
+    const entries = [...this.#head, ...this.#body, ...this.#tail];
+    entries.forEach((e, i) => {
+      e.pending.index = i;
+    });
+    const [first, ...rest] = entries.map((e) => e.query);
+    if (!first) {
+      this.#results = [];
+    } else {
+      for (let tries = 1; ; tries++) {
+        try {
+          this.#results = await this.db.batch([first, ...rest]);
+          break;
+        } catch (err) {
+          if (isDatabaseAnswer(err)) {
+            if (RETRYABLE.has(err.code ?? "") && tries < MAX_TRIES) continue;
+            throw err;
+          }
+          for (const hook of this.#unknown) await hook(this);
+          throw new OutcomeUnknownError("the database did not answer the write", { cause: err });
+        }
+      }
+    }
+    for (const hook of this.#after) await hook(this);
+  }
+
+  /** The one row a statement returned (a write's answer row); none is a bug in that statement. */
+  one<R>(pending: Pending<{ rows: R[] }>): R {
+    const row = this.result(pending).rows[0];
+    if (row === undefined) throw new Error("the statement returned no row");
+    return row;
   }
 
   result<T>(pending: Pending<T>): T {
-    if (!this.#results) throw new Error("unit of work not committed yet");
-    return this.#results[pending.index] as T;
+    const index = pending.index;
+    if (!this.#results || index === undefined) throw new Error("unit of work not committed yet");
+    return this.#results[index] as T;
   }
 }

@@ -1,13 +1,20 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import type { Table } from "../db/unit-of-work";
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { idArray } from "../db/sql-json";
 import { sha256Hex } from "./hash";
 
 /**
- * Read cache with exact invalidation. Every table has a generation counter in Redis; a cached
- * answer's key contains the generations of the tables it was read from. A committed write bumps
- * the generations of the tables it changed before its response is sent, so every answer that
- * depended on them becomes unreachable at once — no key listing, no stale window.
+ * Read cache with exact invalidation. Every tag (a table, in the terms reads depend on) has a
+ * generation counter in Redis; a cached answer's key contains the generations of the tags it
+ * was read from. A committed write bumps the generations of the tags it changed before its
+ * response is sent, so every answer that depended on them becomes unreachable at once.
+ *
+ * A bump Redis never got is not lost: the write's batch also wrote an outbox row naming its
+ * tags, which the scheduled drain applies (see drainOutbox).
  */
+
+export type Tag = "products" | "orders" | "lines";
 
 export interface CacheEntry {
   etag: string;
@@ -15,7 +22,10 @@ export interface CacheEntry {
   link?: string;
 }
 
-const generationKey = (table: Table) => `gen:${table}`;
+const generationKey = (tag: string) => `gen:${tag}`;
+const appliedKey = (outboxId: number) => `outbox:${outboxId}`;
+// Long enough for any drain to see the mark; outbox rows rarely live longer than a minute.
+const APPLIED_TTL_SECONDS = 24 * 60 * 60;
 
 // Generations start at Redis's clock in milliseconds, and a bump never goes below it. A counter
 // that vanishes (eviction, FLUSHDB) therefore comes back at a value never used before, instead of
@@ -37,11 +47,15 @@ end
 local key = ARGV[1] .. '@' .. table.concat(gens, '.')
 return {key, redis.call('GET', key)}`;
 
+// Bumps the generations of KEYS and marks the outbox rows in ARGV as applied.
 const BUMP = `${NOW_MS}
 for i = 1, #KEYS do
   local g = tonumber(redis.call('GET', KEYS[i]) or '0')
   if g < now then g = now else g = g + 1 end
   redis.call('SET', KEYS[i], string.format('%d', g))
+end
+for i = 2, #ARGV do
+  redis.call('SET', ARGV[i], '1', 'EX', ARGV[1])
 end
 return #KEYS`;
 
@@ -50,8 +64,8 @@ export interface Lookup {
   entry: CacheEntry | undefined;
 }
 
-export async function lookup(redis: Redis, base: string, tables: readonly Table[]): Promise<Lookup> {
-  const [key, raw] = await redis.eval<string[], [string, string?]>(LOOKUP, tables.map(generationKey), [base]);
+export async function lookup(redis: Redis, base: string, tags: readonly Tag[]): Promise<Lookup> {
+  const [key, raw] = await redis.eval<string[], [string, string?]>(LOOKUP, tags.map(generationKey), [base]);
   return { key, entry: raw ? (JSON.parse(raw) as CacheEntry) : undefined };
 }
 
@@ -59,8 +73,37 @@ export async function store(redis: Redis, key: string, entry: CacheEntry, ttlSec
   await redis.set(key, JSON.stringify(entry), { ex: ttlSeconds });
 }
 
-export async function invalidate(redis: Redis, tables: readonly Table[]): Promise<void> {
-  if (tables.length > 0) await redis.eval(BUMP, tables.map(generationKey), []);
+/** Bumps the generations of `tags`, marking the outbox rows that owed it as applied. */
+export async function invalidate(redis: Redis, tags: readonly string[], outboxIds: readonly number[] = []) {
+  if (tags.length === 0) return;
+  await redis.eval(BUMP, tags.map(generationKey), [String(APPLIED_TTL_SECONDS), ...outboxIds.map(appliedKey)]);
+}
+
+/** The statement a write's batch adds so its invalidation outlives a lost Redis call. */
+export const outboxInsert = (tags: readonly string[]) =>
+  sql`insert into cache_outbox (tags) values (${`{${tags.join(",")}}`}::text[]) returning id`;
+
+/**
+ * Applies the outbox rows whose bump Redis never got, then deletes every row it looked at. A row
+ * whose bump did land is skipped (its mark is in Redis), so a drain does not evict fresh entries.
+ * Answers how many rows it looked at and how many bumps it applied.
+ */
+export async function drainOutbox(db: Db, redis: Redis, limit = 1000) {
+  const { rows } = await db.execute<{ id: string; tags: string[] }>(
+    sql`select id, tags from cache_outbox order by id limit ${limit}`,
+  );
+  if (rows.length === 0) return { rows: 0, applied: 0 };
+  const ids = rows.map((r) => Number(r.id));
+  const marks = await redis.mget<(string | null)[]>(...ids.map(appliedKey));
+  const owed = rows.filter((_, i) => marks[i] === null);
+  const tags = [...new Set(owed.flatMap((r) => r.tags))];
+  await invalidate(
+    redis,
+    tags,
+    owed.map((r) => Number(r.id)),
+  );
+  await db.execute(sql`delete from cache_outbox where id = any(${idArray(ids)}::bigint[])`);
+  return { rows: rows.length, applied: owed.length };
 }
 
 /** A strong ETag for a body: SHA-256, shortened; equal bodies always get equal tags. */

@@ -2,7 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { auth } from "../middleware/auth";
-import { cacheStatus } from "../middleware/cache";
+import { cacheStatus, invalidation } from "../middleware/cache";
+import { canonicalPath } from "../middleware/canonical-path";
 import { clients } from "../middleware/clients";
 import { idempotency } from "../middleware/idempotency";
 import { jsonBody } from "../middleware/json-body";
@@ -21,6 +22,13 @@ export function createRouter(): AppOpenAPI {
   });
 }
 
+/**
+ * The middleware order matters, each reading what an earlier one set: the request id and the
+ * request scope (logger) come first; `clients` puts config, db, uow and redis on c.var; `auth`
+ * names the caller (`principal`), which the rate limit and Idempotency-Key are keyed by; the
+ * body guard parses JSON before idempotency fingerprints it; `invalidation` joins every write's
+ * unit of work last, so it sees what the handler changed.
+ */
 export function createApp(): AppOpenAPI {
   const app = createRouter();
   app.use(requestId());
@@ -28,11 +36,13 @@ export function createApp(): AppOpenAPI {
   app.use(cacheStatus);
   // The docs page loads Swagger UI's script and styles from a CDN, so CSP stays off there.
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(canonicalPath);
   app.use(clients);
   app.use(auth);
   app.use(rateLimit);
   app.use(jsonBody);
   app.use(idempotency);
+  app.use(invalidation);
   app.notFound(notFound);
   app.onError(onError);
   return app;

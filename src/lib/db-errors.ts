@@ -1,12 +1,39 @@
 import { NeonDbError } from "@neondatabase/serverless";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { OutcomeUnknownError } from "../db/unit-of-work";
+import { type DomainFacts, domainError, isDomainCode, REPLAY } from "./domain-errors";
 import { ApiError } from "./problem";
+import type { Answer } from "./respond";
 
 /** drizzle wraps driver errors (its message carries SQL and params); find the driver's own. */
 function findNeonError(err: unknown): NeonDbError | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof NeonDbError || e.name === "NeonDbError") return e as NeonDbError;
+    if (e instanceof NeonDbError) return e;
   }
   return undefined;
+}
+
+const DOMAIN_SQLSTATE = "UD000";
+
+function facts(e: NeonDbError): Record<string, unknown> {
+  try {
+    return JSON.parse(e.detail ?? "{}");
+  } catch {
+    return {};
+  }
+}
+
+/** The stored answer of a retried write whose Idempotency-Key already committed, if that is what failed the batch. */
+export function storedAnswer(err: unknown): Answer | undefined {
+  const e = findNeonError(err);
+  if (e?.code !== DOMAIN_SQLSTATE || e.message !== REPLAY) return undefined;
+  const f = facts(e);
+  return {
+    status: Number(f.status) as ContentfulStatusCode,
+    body: String(f.body ?? ""),
+    etag: typeof f.etag === "string" ? f.etag : null,
+    location: typeof f.location === "string" ? f.location : null,
+  };
 }
 
 // `Key (product_id)=(99) is not present in table "products".`
@@ -18,25 +45,24 @@ function describeKey(detail: string | undefined): string | undefined {
 const RESOURCE_NAMES: Record<string, string> = { products: "Product", orders: "Order", orders_products: "Order line" };
 const REFERENCE_NAMES: Record<string, string> = { orders_products: "order lines", orders: "orders" };
 
+const unreachable = (detail: string) => new ApiError(503, detail, { headers: { "Retry-After": "5" } });
+
 /**
  * Maps a database failure to the API error the client should see, or undefined when it is
  * an unexpected failure (a 500 whose details go only to the log).
  */
-export function apiErrorFromDb(err: unknown): ApiError | undefined {
+export function apiErrorFromDb(err: unknown, timeoutMs: number): ApiError | undefined {
+  if (err instanceof OutcomeUnknownError) {
+    return new ApiError(
+      503,
+      "The write was sent but the database's answer never arrived, so its outcome is unknown. Retry it with the same Idempotency-Key to learn the outcome, or read the resource first.",
+      { headers: { "Retry-After": "5" } },
+    );
+  }
   const e = findNeonError(err);
   if (!e) return undefined;
   const code = e.code ?? "";
-  // Statements raise `UAnnn` through api_error() (see drizzle/) to fail a write with an API
-  // status from inside SQL, so guards cost no extra round trip.
-  const raised = code.match(/^UA(\d{3})$/);
-  if (raised) {
-    const field = e.hint;
-    return new ApiError(
-      Number(raised[1]),
-      e.message,
-      field ? { errors: [{ path: field, message: e.message, code: "not_found" }] } : {},
-    );
-  }
+  if (code === DOMAIN_SQLSTATE && isDomainCode(e.message)) return domainError(e.message, facts(e) as DomainFacts);
   switch (code) {
     case "23001":
     case "23503": {
@@ -58,33 +84,30 @@ export function apiErrorFromDb(err: unknown): ApiError | undefined {
     }
     case "23505":
       return new ApiError(409, `${describeKey(e.detail) ?? "The value"} already exists`);
-    case "23502":
-    case "23514":
-    case "22003":
-    case "22P02":
-    case "22007":
-    case "22008":
-      return new ApiError(422, "The data breaks a rule of the database");
     case "40001":
     case "40P01":
       return new ApiError(409, "The write conflicted with a concurrent write; retry it", {
         headers: { "Retry-After": "1" },
       });
     case "":
-    case undefined:
-      // No SQLSTATE: the driver could not reach the database or got a non-Postgres error.
-      if (/^(Error connecting to database|Server error \(HTTP status 5)/.test(e.message)) {
-        return new ApiError(503, "The database cannot be reached; retry shortly", {
-          headers: { "Retry-After": "5" },
-        });
-      }
-      return undefined;
+      // No SQLSTATE: the driver got no answer from Postgres (refused, lost, timed out, 5xx).
+      return /^(Error connecting to database|Server error \(HTTP status 5)/.test(e.message)
+        ? unreachable(
+            /TimeoutError|aborted due to timeout/.test(e.message)
+              ? `The database did not answer within ${timeoutMs} ms; retry shortly`
+              : "The database cannot be reached; retry shortly",
+          )
+        : undefined;
     default:
       if (code.startsWith("08") || code === "57P01" || code === "53300") {
-        return new ApiError(503, "The database cannot be reached; retry shortly", {
-          headers: { "Retry-After": "5" },
-        });
+        return unreachable("The database cannot be reached; retry shortly");
       }
+      // Data exceptions (class 22) and integrity rules (class 23) come from what was sent: the
+      // request's fault, never a 500.
+      if (code.startsWith("22") || code.startsWith("23")) {
+        return new ApiError(422, "The data breaks a rule of the database");
+      }
+      if (code === "54000") return new ApiError(413, "The request is too large for the database");
       return undefined;
   }
 }

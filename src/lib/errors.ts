@@ -6,7 +6,12 @@ import { ConfigError } from "../env";
 import { apiErrorFromDb } from "./db-errors";
 import { log } from "./log";
 import { ApiError, type FieldError, PROBLEM_CONTENT_TYPE, type Problem, STATUS_TITLES } from "./problem";
+import { requestScope } from "./request-scope";
 import type { AppEnv } from "./types";
+
+// An answer carries at most this many field errors (and says how many there were), so a request
+// with 50,000 unknown keys cannot make an answer larger than itself.
+export const MAX_FIELD_ERRORS = 50;
 
 export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body: Problem = {
@@ -17,6 +22,7 @@ export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
     instance: new URL(c.req.url).pathname,
     request_id: c.get("requestId") ?? "",
     ...(error.extra.errors ? { errors: error.extra.errors } : {}),
+    ...(error.extra.errorsTotal ? { errors_total: error.extra.errorsTotal } : {}),
   };
   return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, {
     "Content-Type": PROBLEM_CONTENT_TYPE,
@@ -42,21 +48,23 @@ export function fieldErrors(error: z.ZodError, target?: string): FieldError[] {
 }
 
 export function validationError(error: z.ZodError, target?: string): ApiError {
-  const errors = fieldErrors(error, target);
+  const all = fieldErrors(error, target);
+  const errors = all.slice(0, MAX_FIELD_ERRORS);
+  const listed = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
   const detail =
-    errors.length === 1 && errors[0]
+    all.length === 1 && errors[0]
       ? `${errors[0].path}: ${errors[0].message}`
-      : `${errors.length} problems with the ${TARGET_NAMES[target ?? ""] ?? "request"}: ${errors
-          .map((e) => `${e.path}: ${e.message}`)
-          .join("; ")}`;
-  return new ApiError(422, detail, { errors });
+      : `${all.length} problems with the ${TARGET_NAMES[target ?? ""] ?? "request"}: ${listed}${
+          all.length > errors.length ? `; and ${all.length - errors.length} more` : ""
+        }`;
+  return new ApiError(422, detail, { errors, ...(all.length > errors.length ? { errorsTotal: all.length } : {}) });
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ApiError) return problemResponse(c, err);
-  const mapped = apiErrorFromDb(err);
+  const mapped = apiErrorFromDb(err, requestScope.getStore()?.dbTimeoutMs ?? 0);
   if (mapped) {
-    if (mapped.status >= 500) log.error(c, "database unavailable", err);
+    if (mapped.status >= 500) log.error(c, "database unavailable or silent", err);
     return problemResponse(c, mapped);
   }
   if (err instanceof HTTPException && err.status < 500) {

@@ -12,18 +12,30 @@ function describe(err: unknown): Record<string, unknown> {
   };
 }
 
+function context(c: Context<AppEnv>) {
+  return { request_id: c.get("requestId"), method: c.req.method, path: new URL(c.req.url).pathname };
+}
+
+// A warning names the failure, bounded: its cause may carry a whole request or answer.
+function brief(err: unknown): Record<string, unknown> {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { error: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+}
+
 export const log = {
   info(fields: Record<string, unknown>): void {
     console.log(JSON.stringify({ level: "info", ...fields }));
+  },
+  /** Something failed that the API works around (Redis down, a fast path lost): no answer suffers. */
+  warn(c: Context<AppEnv>, message: string, err?: unknown): void {
+    console.warn(JSON.stringify({ level: "warn", message, ...context(c), ...(err === undefined ? {} : brief(err)) }));
   },
   error(c: Context<AppEnv>, message: string, err?: unknown): void {
     console.error(
       JSON.stringify({
         level: "error",
         message,
-        request_id: c.get("requestId"),
-        method: c.req.method,
-        path: new URL(c.req.url).pathname,
+        ...context(c),
         ...(err === undefined ? {} : describe(err)),
       }),
     );

@@ -1,14 +1,11 @@
 import type { Context } from "hono";
 
 /**
- * Trims the extra row a list query fetched and, when it was there, points `Link` at the next
- * page, keeping the caller's other query parameters.
+ * When another page follows, points `Link` at it. Only the paging parameters are carried over:
+ * unknown query parameters are not part of what the list answers, nor of its cache key.
  */
-export function pageOf<T>(c: Context, rows: T[], page: number, pageSize: number): T[] {
-  if (rows.length <= pageSize) return rows;
-  const next = new URL(c.req.url);
-  next.searchParams.set("page", String(page + 1));
-  next.searchParams.set("page_size", String(pageSize));
-  c.header("Link", `<${next.pathname}${next.search}>; rel="next"`);
-  return rows.slice(0, pageSize);
+export function linkNextPage(c: Context, more: boolean, page: number, pageSize: number): void {
+  if (!more) return;
+  const path = new URL(c.req.url).pathname;
+  c.header("Link", `<${path}?page=${page + 1}&page_size=${pageSize}>; rel="next"`);
 }

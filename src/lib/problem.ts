@@ -17,6 +17,11 @@ export const ProblemSchema = z
     instance: z.string().openapi({ example: "/orders" }),
     request_id: z.string().openapi({ example: "5b0cb5e0-9a0e-4d43-9d4a-3f1f0a8c0c11" }),
     errors: z.array(FieldErrorSchema).optional(),
+    errors_total: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "How many field errors there were, when `errors` lists only the first 50" }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details; every error has this shape." });
 
@@ -33,7 +38,6 @@ export const STATUS_TITLES: Record<number, string> = {
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
-  428: "Precondition Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",
@@ -50,7 +54,7 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    readonly extra: { errors?: FieldError[]; errorsTotal?: number; headers?: Record<string, string> } = {},
   ) {
     super(detail);
   }

@@ -1,8 +1,8 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { Db } from "../db/client";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { Bindings, Config } from "../env";
+import type { RedisSession } from "./redis";
 
 export interface AppEnv {
   Bindings: Bindings;
@@ -11,7 +11,7 @@ export interface AppEnv {
     db: Db;
     uow: UnitOfWork;
     /** null when Redis is not configured: cache, idempotency and rate limits are off. */
-    redis: Redis | null;
+    redis: RedisSession | null;
     requestId: string;
     /** Who is calling: "key:<hash prefix>" for an API key, else "ip:<address>". */
     principal: string;

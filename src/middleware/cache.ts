@@ -1,8 +1,10 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { Table } from "../db/unit-of-work";
-import { bodyEtag, type CacheEntry, lookup, store } from "../lib/cache";
+import type { z } from "zod";
+import type { Pending } from "../db/unit-of-work";
+import { bodyEtag, type CacheEntry, invalidate, lookup, outboxInsert, store, type Tag } from "../lib/cache";
 import { noneMatch } from "../lib/conditional";
+import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import type { AppEnv } from "../lib/types";
 
@@ -35,26 +37,41 @@ function answer(c: Context<AppEnv>, entry: CacheEntry, outcome: "HIT" | "MISS" |
 }
 
 /**
- * Read-through cache for a GET route whose answer depends on `tables`. A hit costs one Redis
+ * The cache key of a read: its path and the query parameters its route knows, as validated
+ * (defaults filled in), so `?junk=1` or a reordered query share one entry. Undefined when the
+ * query is invalid: the route answers 422 and nothing is cached.
+ */
+function cacheKey(c: Context<AppEnv>, query: z.ZodType | undefined): string | undefined {
+  const path = new URL(c.req.url).pathname;
+  if (!query) return `cache:${path}?`;
+  const parsed = query.safeParse(c.req.query());
+  if (!parsed.success) return undefined;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(parsed.data as Record<string, unknown>).sort()) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  return `cache:${path}?${params}`;
+}
+
+/**
+ * Read-through cache for a GET route whose answer depends on `tags`. A hit costs one Redis
  * round trip and no database round trip; a miss runs the handler and writes the answer back
  * after the response. Without Redis, or when it fails or is slow, the database answers
  * (`X-Cache: BYPASS`). Only 200 answers are kept.
  */
-export function cached(...tables: Table[]) {
+export function cached(tags: readonly Tag[], query?: z.ZodType) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const redis = c.var.redis;
-    const url = new URL(c.req.url);
-    url.searchParams.sort();
-    const base = `cache:${url.pathname}?${url.searchParams}`;
+    const base = cacheKey(c, query);
 
     let key: string | undefined;
-    if (redis) {
+    if (redis && base) {
       try {
-        const found = await lookup(redis, base, tables);
+        const found = await redis.run((r) => lookup(r, base, tags));
         if (found.entry) return answer(c, found.entry, "HIT");
         key = found.key;
       } catch (err) {
-        log.error(c, "cache lookup failed; serving from the database", err);
+        log.warn(c, "cache lookup failed; serving from the database", err);
       }
     }
 
@@ -72,7 +89,41 @@ export function cached(...tables: Table[]) {
       body,
       ...(link ? { link } : {}),
     };
-    if (redis && key) await afterResponse(c, store(redis, key, entry, c.var.config.CACHE_TTL_SECONDS));
-    c.res = answer(c, entry, redis && key ? "MISS" : "BYPASS");
+    const stored = Boolean(redis && key && redis.available);
+    if (redis && key && stored) {
+      const entryKey = key;
+      await afterResponse(
+        c,
+        redis.run((r) => store(r, entryKey, entry, c.var.config.CACHE_TTL_SECONDS)),
+      );
+    }
+    c.res = answer(c, entry, stored ? "MISS" : "BYPASS");
   });
 }
+
+/**
+ * Makes every write's invalidation land. The write's own batch records the tags it changes in
+ * the outbox; right after the commit (before the response) their generations are bumped in
+ * Redis and the outbox row is marked applied. When Redis fails then, or the database never
+ * confirmed the commit, the scheduled drain applies the row later; and a write whose outcome is
+ * unknown bumps anyway, since a needless bump only costs a cache miss.
+ */
+export const invalidation = createMiddleware<AppEnv>(async (c, next) => {
+  if (!isWrite(c.req.method)) return next();
+  const { uow, redis } = c.var;
+  let outbox: Pending<{ rows: { id: string }[] }> | undefined;
+  uow.beforeCommit((u) => {
+    if (u.changes.length > 0) outbox = u.add(u.db.execute<{ id: string }>(outboxInsert(u.changes)), "tail");
+  });
+  const bump = async (outboxIds: number[]) => {
+    if (!redis || uow.changes.length === 0) return;
+    try {
+      await redis.run((r) => invalidate(r, uow.changes, outboxIds));
+    } catch (err) {
+      log.warn(c, "cache invalidation failed; the scheduled drain will apply it", err);
+    }
+  };
+  uow.afterCommit((u) => bump(outbox ? [Number(u.one(outbox).id)] : []));
+  uow.onOutcomeUnknown(() => bump([]));
+  await next();
+});

@@ -1,110 +1,166 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { OutcomeUnknownError } from "../db/unit-of-work";
 import { sha256Hex } from "../lib/hash";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import { ApiError } from "../lib/problem";
+import { type Answer, sendReplay } from "../lib/respond";
 import type { AppEnv } from "../lib/types";
+import { claimKey, KEY_TTL_HOURS, type KeyClaim, sealKey } from "../services/idempotency-keys";
 
-const RECORD_TTL_SECONDS = 24 * 60 * 60;
-// Long enough for any request to finish; a Worker that dies mid-request frees the key then.
-const LOCK_TTL_SECONDS = 60;
-// Headers a replay must carry for the client to see the same answer.
-const KEPT_HEADERS = ["Content-Type", "Location", "ETag"];
+// A retry while the first request runs gets 409 from Redis; the mark outlives any write's
+// deadline by this much. Past it (a Worker that died, a record Redis could not store), or
+// without Redis, a retry goes to Postgres, which waits for the first transaction or replays it.
+const RUNNING_MARGIN_SECONDS = 5;
+const RECORD_TTL_SECONDS = KEY_TTL_HOURS * 60 * 60;
 
-type IdempotencyRecord =
-  | { state: "running"; fingerprint: string }
-  | { state: "done"; fingerprint: string; status: ContentfulStatusCode; headers: Record<string, string>; body: string };
+/**
+ * The key's record in Redis, a fast path in front of Postgres: "running" while the first request
+ * is in flight, "done" with its answer, "unknown" when its outcome is unknown (then the next
+ * try goes to Postgres, which knows).
+ */
+type FastRecord =
+  | { state: "running" | "unknown"; fingerprint: string }
+  | ({ state: "done"; fingerprint: string } & Answer);
 
-// Claims the key in one round trip: answers the existing record, or stores ours and answers nil.
+// Claims the key in one round trip: answers the existing record, or stores ours and answers
+// nil. A record whose outcome is unknown is taken over by a try of the same request.
 const CLAIM = `
 local existing = redis.call('GET', KEYS[1])
-if existing then return existing end
+if existing then
+  local ok, record = pcall(cjson.decode, existing)
+  if not (ok and record.state == 'unknown' and record.fingerprint == ARGV[3]) then return existing end
+end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return false`;
 
-const unavailable = () =>
-  new ApiError(503, "Idempotency-Key needs Redis, which cannot be reached; retry shortly", {
-    headers: { "Retry-After": "5" },
+const invalidKey = () =>
+  new ApiError(422, "Idempotency-Key must be 1–255 visible ASCII characters", {
+    errors: [{ path: "Idempotency-Key", message: "must be 1–255 visible ASCII characters", code: "invalid_format" }],
   });
 
+/** JSON with its object keys sorted, so the same fields in another order are the same request. */
+function canonical(text: string): string {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, x]) => [k, sortKeys(x)]),
+          )
+        : v;
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(text)));
+  } catch {
+    return text;
+  }
+}
+
+function answerOf(res: Response, body: string): Answer {
+  return {
+    status: res.status as ContentfulStatusCode,
+    body,
+    etag: res.headers.get("ETag")?.replace(/^"|"$/g, "") ?? null,
+    location: res.headers.get("Location"),
+  };
+}
+
+/** Writes the key's record in Redis, best effort: Postgres holds the truth either way. */
+async function remember(c: Context<AppEnv>, recordKey: string, record: FastRecord | null, ttl: number) {
+  const redis = c.var.redis;
+  if (!redis?.available) return;
+  try {
+    await redis.run((r) =>
+      record ? r.set(recordKey, JSON.stringify(record), { ex: ttl }).then(() => undefined) : r.del(recordKey),
+    );
+  } catch (err) {
+    log.warn(c, "idempotency record not written to Redis; Postgres keeps the key", err);
+  }
+}
+
 /**
- * Idempotency-Key (IETF httpapi draft) on every write. The first completed 2xx answer is kept
- * 24 h under the key and the caller's identity; a retry with the same request gets it again
- * with `Idempotent-Replayed: true` and writes nothing. The record is written after the commit,
- * before the response. Failed answers free the key, so a corrected retry can run.
+ * Idempotency-Key (IETF httpapi draft) on every write: one key, at most one committed write, and
+ * every retry eventually gets the first outcome. The key is claimed by the first statement of the
+ * write's own batch and the answer stored by its last (services/idempotency-keys.ts), so the write
+ * and its key commit or roll back together, whatever fails around them. Redis remembers the
+ * answer too, so most retries are answered without the database, and answers 409 while the first
+ * request runs. A failed write leaves the key free for a corrected retry; a write whose outcome is
+ * unknown leaves it held, and its retry learns the outcome from Postgres.
  */
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("Idempotency-Key");
   if (header === undefined || !isWrite(c.req.method)) return next();
 
   const key = header.trim().replace(/^"(.*)"$/, "$1");
-  if (key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new ApiError(422, "Idempotency-Key must be 1–255 visible ASCII characters", {
-      errors: [{ path: "Idempotency-Key", message: "must be 1–255 visible ASCII characters", code: "invalid_format" }],
-    });
-  }
-  // Without Redis the key cannot be honoured, and running the write anyway risks doing it twice.
-  const redis = c.var.redis;
-  if (!redis) throw unavailable();
+  if (key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) throw invalidKey();
 
   const url = new URL(c.req.url);
-  const body =
-    ["POST", "PUT", "PATCH"].includes(c.req.method) || c.req.header("Content-Type") ? await c.req.text() : "";
-  const fingerprint = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${body}`);
-  const recordKey = `idem:${c.var.principal}:${await sha256Hex(key)}`;
+  const body = c.req.header("Content-Type") || c.req.method !== "DELETE" ? await c.req.text() : "";
+  const claim: KeyClaim = {
+    principal: c.var.principal,
+    keyHash: await sha256Hex(key),
+    requestId: c.var.requestId,
+    fingerprint: await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${canonical(body)}`),
+  };
+  const recordKey = `idem:${claim.principal}:${claim.keyHash}`;
 
-  let existing: string | null;
-  try {
-    existing = await redis.eval<string[], string | null>(
-      CLAIM,
-      [recordKey],
-      [JSON.stringify({ state: "running", fingerprint } satisfies IdempotencyRecord), String(LOCK_TTL_SECONDS)],
-    );
-  } catch {
-    throw unavailable();
+  const redis = c.var.redis;
+  if (redis?.available) {
+    let existing: string | null = null;
+    try {
+      const running: FastRecord = { state: "running", fingerprint: claim.fingerprint };
+      existing = await redis.run((r) =>
+        r.eval<string[], string | null>(
+          CLAIM,
+          [recordKey],
+          [
+            JSON.stringify(running),
+            String(Math.ceil(c.var.config.DB_WRITE_TIMEOUT_MS / 1000) + RUNNING_MARGIN_SECONDS),
+            claim.fingerprint,
+          ],
+        ),
+      );
+    } catch (err) {
+      log.warn(c, "idempotency fast path unavailable; Postgres decides", err);
+    }
+    if (existing) {
+      const record = JSON.parse(existing) as FastRecord;
+      if (record.fingerprint !== claim.fingerprint) {
+        throw new ApiError(422, "This Idempotency-Key was already used with a different request");
+      }
+      if (record.state === "running") {
+        throw new ApiError(409, "A request with this Idempotency-Key is still being processed; retry later", {
+          headers: { "Retry-After": "1" },
+        });
+      }
+      if (record.state === "done") return sendReplay(c, record);
+    }
   }
 
-  if (existing) {
-    const record = JSON.parse(existing) as IdempotencyRecord;
-    if (record.fingerprint !== fingerprint) {
-      throw new ApiError(422, "This Idempotency-Key was already used with a different request");
-    }
-    if (record.state === "running") {
-      throw new ApiError(409, "A request with this Idempotency-Key is still being processed; retry later", {
-        headers: { "Retry-After": "1" },
-      });
-    }
-    // c.body, not a bare Response, so the headers set before (X-Request-Id, …) stay.
-    return c.body(record.body, record.status, {
-      ...record.headers,
-      "Idempotent-Replayed": "true",
-    });
-  }
+  const uow = c.var.uow;
+  uow.beforeCommit((u) => {
+    u.add(u.db.execute(claimKey(claim)), "head");
+    u.add(u.db.execute(sealKey(claim, u.status)), "tail");
+  });
 
   await next();
 
   const res = c.res;
-  try {
-    if (res.status >= 200 && res.status < 300) {
-      const headers: Record<string, string> = {};
-      for (const name of KEPT_HEADERS) {
-        const value = res.headers.get(name);
-        if (value !== null) headers[name] = value;
-      }
-      const record: IdempotencyRecord = {
-        state: "done",
-        fingerprint,
-        status: res.status as ContentfulStatusCode,
-        headers,
-        body: await res.clone().text(),
-      };
-      await redis.set(recordKey, JSON.stringify(record), { ex: RECORD_TTL_SECONDS });
-    } else {
-      await redis.del(recordKey);
-    }
-  } catch (err) {
-    // The write is committed; the answer stands. A retry finds the lock until it expires.
-    log.error(c, "idempotency record not written", err);
+  if (res.status >= 200 && res.status < 300) {
+    // First answers and replays from Postgres alike: the next retry is answered from Redis.
+    const done: FastRecord = {
+      state: "done",
+      fingerprint: claim.fingerprint,
+      ...answerOf(res, await res.clone().text()),
+    };
+    await remember(c, recordKey, done, RECORD_TTL_SECONDS);
+  } else if (c.error instanceof OutcomeUnknownError) {
+    await remember(c, recordKey, { state: "unknown", fingerprint: claim.fingerprint }, RECORD_TTL_SECONDS);
+  } else {
+    await remember(c, recordKey, null, 0);
   }
 });

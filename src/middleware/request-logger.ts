@@ -3,10 +3,13 @@ import { log } from "../lib/log";
 import { type RequestScope, requestScope } from "../lib/request-scope";
 import type { AppEnv } from "../lib/types";
 
+// Until the configuration is read (middleware/clients.ts), a database call waits this long.
+const DEFAULT_DB_TIMEOUT_MS = 5_000;
+
 /** One JSON line per request, written after the response is ready. */
 export const requestLogger = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
-  const scope: RequestScope = { dbRoundTrips: 0 };
+  const scope: RequestScope = { dbRoundTrips: 0, dbTimeoutMs: DEFAULT_DB_TIMEOUT_MS };
   await requestScope.run(scope, next);
   log.info({
     message: "request",

@@ -1,10 +1,12 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
+import { guard, guardPasses, lockRow, raise, targetChecks } from "../db/guards";
 import { orders } from "../db/schema";
-import { isoTime, jsonColumn, jsonRows } from "../db/sql-json";
+import { isoTime, type JsonText, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
-import { hexArray } from "../lib/conditional";
-import type { Page } from "./products";
+import type { IfMatch } from "../lib/conditional";
+import { batchDelete, type Page } from "./products";
 
 export interface OrderLineView {
   id: number;
@@ -28,56 +30,39 @@ export interface OrderLinesInput {
   amounts: number[];
 }
 
-/** An order with its lines and total as one JSON value, built by Postgres in one statement. */
+/** An order with its lines and total as one JSON value, built by Postgres; `o` is the order row. */
 const orderJson = sql`json_build_object(
   'order_id', o.id,
   'created_at', ${isoTime(sql`o.created_at`)},
   'updated_at', ${isoTime(sql`o.updated_at`)},
-  'total', coalesce((select sum(l.amount * l.unit_price) from orders_products l where l.order_id = o.id), 0),
+  'total', coalesce((select ${money(sql`sum(l.amount * l.unit_price)`)} from orders_products l where l.order_id = o.id), 0),
   'products', coalesce((
     select json_agg(json_build_object(
       'id', l.id, 'product_id', l.product_id, 'product_name', p.product_name, 'amount', l.amount,
-      'unit_price', l.unit_price, 'line_total', l.amount * l.unit_price) order by l.id)
+      'unit_price', ${money(sql`l.unit_price`)}, 'line_total', ${money(sql`l.amount * l.unit_price`)}) order by l.id)
     from orders_products l join products p on p.id = l.product_id
     where l.order_id = o.id), '[]'::json)
 )`;
 
-/** The order's version (ETag, If-Match) is the md5 of that JSON: lines and names included. */
-const orderVersion = sql`md5((${orderJson})::text)`;
+/** The order as JSON text and its version (ETag, If-Match): the md5 of that text, lines and names included. */
+const orderRow = (where: SQL) =>
+  sql`select j.body, md5(j.body) as version
+      from orders o cross join lateral (select ${orderJson}::text as body) j where ${where}`;
 
-function selectOrder(db: Db, id: number) {
-  return db.execute(
-    sql`select j.body, md5(j.body::text) as version
-        from orders o cross join lateral (select ${orderJson} as body) j where o.id = ${id}`,
-  );
+export async function getOrder(db: Db, id: number) {
+  const { rows } = await db.execute<{ body: JsonText<Order>; version: string }>(orderRow(sql`o.id = ${id}`));
+  return rows[0];
 }
 
-export interface Versioned<T> {
-  body: T;
-  version: string;
-}
-
-export const versionedOrder = (result: { rows: unknown[] }) => result.rows[0] as Versioned<Order> | undefined;
-
-export async function getOrder(db: Db, id: number): Promise<Versioned<Order> | undefined> {
-  return versionedOrder(await selectOrder(db, id));
-}
-
-/** Fails the batch with 412 when the order exists but is no longer at one of `versions`. */
-export function requireOrderVersion(uow: UnitOfWork, id: number, versions: readonly string[]) {
-  uow.add(
-    uow.db.execute(sql`
-      select api_error(412, ${`Order ${id} has changed since the ETag in If-Match`})
-      from orders o where o.id = ${id} and ${orderVersion} <> all(${hexArray(versions)}::text[])
-      for update of o`),
-  );
-}
-
-export async function listOrders(db: Db, { page, pageSize }: Page): Promise<Order[]> {
-  const result = await db.execute(
-    sql`select ${orderJson} as body from orders o order by o.id limit ${pageSize + 1} offset ${(page - 1) * pageSize}`,
-  );
-  return jsonRows<Order>(result);
+/** One page and whether another follows; the JSON is built only for the page's orders. */
+export async function listOrders(db: Db, { page, pageSize }: Page) {
+  const { rows } = await db.execute<{ body: JsonText<Order[]>; more: boolean }>(sql`
+    with ids as (select id from orders order by id limit ${pageSize + 1} offset ${(page - 1) * pageSize}),
+    numbered as (select id, row_number() over (order by id) as n from ids)
+    select coalesce(json_agg(${orderJson} order by o.id) filter (where x.n <= ${pageSize}), '[]')::text as body,
+           count(*) > ${pageSize} as more
+    from numbered x join orders o on o.id = x.id`);
+  return rows[0] ?? { body: "[]", more: false };
 }
 
 export async function countOrders(db: Db): Promise<number> {
@@ -92,38 +77,40 @@ function linesJson(inputs: readonly OrderLinesInput[]): string {
 }
 
 /**
- * Input lines, and a guard that fails the statement with 422 naming every unknown product id.
- * Statements read a guard as `(select ok from guard) = 0`: a condition without columns becomes
- * a one-time filter that Postgres evaluates before any scan, so the guard always runs — a join
- * with it would be skipped whenever the other side of the join is empty.
+ * The input lines, and `missing`: the unknown product ids among them, as a jsonb array or null.
  * Each line keeps the product's price and cost of this moment.
  */
-const inputAndGuard = (lines: string) => sql`
+const inputLines = (lines: string) => sql`
   input as (
     select (e->>'o')::int as order_ord, (e->>'p')::bigint as product_id, (e->>'a')::int as amount, ord as line_ord
     from jsonb_array_elements(${lines}::jsonb) with ordinality as t(e, ord)
   ),
   missing as (
-    select string_agg(m.product_id::text, ', ' order by m.product_id) as ids
+    select jsonb_agg(m.product_id order by m.product_id) as ids
     from (select distinct i.product_id from input i where not exists (select 1 from products p where p.id = i.product_id)) m
   )`;
 
+const unknownProducts = (): [SQL, SQL] => [
+  sql`(select ids from missing) is not null`,
+  raise(
+    "unknown_ids",
+    sql`jsonb_build_object('resource', 'product', 'field', 'product_ids', 'ids', (select ids from missing))`,
+  ),
+];
+
 /**
- * Creates the orders and their lines in one statement and answers their ids in input order.
- * Identity ids follow insertion order, so the n-th new id belongs to the n-th input order.
+ * Creates orders and their lines in one statement. Identity ids follow insertion order, so the
+ * n-th new id belongs to the n-th input order.
  */
-export function createOrders(uow: UnitOfWork, inputs: readonly OrderLinesInput[]) {
-  uow.touch("orders", "lines");
+function insertOrders<T>(uow: UnitOfWork, inputs: readonly OrderLinesInput[], answer: { body: SQL; location?: SQL }) {
+  uow.changed("orders", "lines");
   return uow.add(
-    uow.db.execute(sql`
-      with ${inputAndGuard(linesJson(inputs))},
-      guard as (
-        select case when ids is null then 0 else api_error(422, 'Unknown product ids: ' || ids, 'product_ids') end as ok
-        from missing
-      ),
+    uow.db.execute<AnswerRow<T>>(sql`
+      with ${inputLines(linesJson(inputs))},
+      ${guard(unknownProducts())},
       new_orders as (
         insert into orders (created_at, updated_at)
-        select now(), now() from generate_series(1, ${inputs.length}) where (select ok from guard) = 0
+        select now(), now() from generate_series(1, ${inputs.length}) where ${guardPasses}
         returning id
       ),
       numbered as (select id, row_number() over (order by id) as order_ord from new_orders),
@@ -134,48 +121,76 @@ export function createOrders(uow: UnitOfWork, inputs: readonly OrderLinesInput[]
         order by n.id, i.line_ord
         returning id
       )
-      select coalesce(json_agg(id order by id), '[]'::json) as body from new_orders`),
+      select ${answerColumns(answer)}`),
   );
 }
 
-export const createdIds = (result: { rows: unknown[] }) => jsonColumn<number[]>(result) ?? [];
+/** One order: answers its bare id, with its Location. */
+export const createOrder = (uow: UnitOfWork, input: OrderLinesInput) =>
+  insertOrders<number>(uow, [input], {
+    body: sql`(select id from new_orders)`,
+    location: sql`(select '/orders/' || id from new_orders)`,
+  });
+
+/** A batch, all or none: answers the new ids in input order. */
+export const createOrders = (uow: UnitOfWork, inputs: readonly OrderLinesInput[]) =>
+  insertOrders<number[]>(uow, inputs, { body: sql`coalesce((select json_agg(id order by id) from new_orders), '[]')` });
 
 /**
- * Replaces an order's lines atomically, then reads the order back in the same batch. The
- * guard answers 404 for a missing order and 422 for unknown products before anything changes.
+ * Replaces an order's lines atomically. The order row is locked first, so the replace sees every
+ * line committed before it; the guard answers 404 for a missing order, 412 for a stale If-Match
+ * and 422 for unknown products before anything changes. The answer is read by a statement of
+ * its own, which sees the new lines.
  */
-export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput) {
-  uow.touch("orders", "lines");
+export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput, ifMatch: IfMatch) {
+  uow.changed("orders", "lines");
+  uow.add(uow.db.execute(lockRow("orders", id)));
   uow.add(
     uow.db.execute(sql`
-      with ${inputAndGuard(linesJson([input]))},
-      target as (select id from orders where id = ${id} for update),
-      guard as (
-        select case
-          when not exists (select 1 from target) then api_error(404, ${`Order ${id} does not exist`})
-          when m.ids is not null then api_error(422, 'Unknown product ids: ' || m.ids, 'product_ids')
-          else 0 end as ok
-        from missing m
-      ),
-      removed as (
-        delete from orders_products where order_id = (select id from target) and (select ok from guard) = 0
-      ),
+      with ${inputLines(linesJson([input]))},
+      target as (${orderRow(sql`o.id = ${id}`)}),
+      ${guard(
+        ...targetChecks("order", id, ifMatch, {
+          exists: sql`exists (select 1 from target)`,
+          version: sql`(select version from target)`,
+        }),
+        unknownProducts(),
+      )},
+      removed as (delete from orders_products where order_id = ${id} and ${guardPasses}),
       added as (
         insert into orders_products (order_id, product_id, amount, unit_price, unit_cost)
-        select t.id, i.product_id, i.amount, p.price, p.cost
-        from input i cross join target t join products p on p.id = i.product_id
-        where (select ok from guard) = 0
+        select ${id}, i.product_id, i.amount, p.price, p.cost
+        from input i join products p on p.id = i.product_id
+        where ${guardPasses}
         order by i.line_ord
-        returning id
       )
-      update orders set updated_at = now() where id = (select id from target) and (select ok from guard) = 0`),
+      update orders set updated_at = now() where id = ${id} and ${guardPasses}`),
   );
-  return uow.add(selectOrder(uow.db, id));
+  return uow.add(
+    uow.db.execute<AnswerRow<Order>>(
+      sql`select ${answerColumns({ body: sql`r.body`, etag: sql`r.version` })} from (${orderRow(sql`o.id = ${id}`)}) r`,
+    ),
+  );
+}
+
+export function deleteOrder(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
+  uow.changed("orders", "lines");
+  uow.add(uow.db.execute(lockRow("orders", id)));
+  return uow.add(
+    uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
+      with target as (${orderRow(sql`o.id = ${id}`)}),
+      ${guard(
+        ...targetChecks("order", id, ifMatch, {
+          exists: sql`exists (select 1 from target)`,
+          version: sql`(select version from target)`,
+        }),
+      )},
+      removed as (delete from orders where id = ${id} and ${guardPasses} returning id)
+      select ${answerColumns({ body: sql`json_build_object('id', r.id, 'deleted', true)` })} from removed r`),
+  );
 }
 
 export function deleteOrders(uow: UnitOfWork, ids: readonly number[]) {
-  uow.touch("orders", "lines");
-  return uow.add(
-    uow.db.execute(sql`delete from orders where id = any(${`{${ids.join(",")}}`}::bigint[]) returning id`),
-  );
+  uow.changed("orders", "lines");
+  return uow.add(uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(batchDelete("orders", ids)));
 }

@@ -345,19 +345,25 @@ describe.each(CASES)(
       expect(del.body).toEqual({ id: idOf(path), deleted: true });
     });
 
-    it("If-Match on a missing resource answers 404 in one round trip", async () => {
+    it("If-Match with a tag on a missing resource answers 404, and If-Match: * 412, in one round trip", async () => {
       await seed();
       const etag = await etagOf(path);
       const before = await snapshot();
-      for (const header of [etag, "*"]) {
+      const missingId = idOf(missing);
+      const noCurrent = `${missingDetail.replace(" does not exist", "")} does not exist, and If-Match requires a current one`;
+      for (const [header, status, detail] of [
+        [etag, 404, missingDetail],
+        ["*", 412, noCurrent],
+      ] as const) {
         const { result: putRes, roundTrips } = await countRoundTrips(() =>
           api(missing, { method: "PUT", json: put, headers: { "If-Match": header } }),
         );
-        expectProblem(putRes, 404, missingDetail, missing);
+        expectProblem(putRes, status, detail, missing);
         expect(roundTrips).toBe(1);
         const delRes = await api(missing, { method: "DELETE", headers: { "If-Match": header } });
-        expectProblem(delRes, 404, missingDetail, missing);
+        expectProblem(delRes, status, detail, missing);
       }
+      expect(missingId).toBe(42);
       expect(await snapshot()).toEqual(before);
     });
   },

@@ -3,14 +3,14 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { products } from "../../src/db/schema";
-import { UnitOfWork } from "../../src/db/unit-of-work";
-import { loadConfig } from "../../src/env";
-import { countRoundTrips, snapshot } from "../helpers";
+import { OutcomeUnknownError, UnitOfWork } from "../../src/db/unit-of-work";
+import { requestScope } from "../../src/lib/request-scope";
+import { countRoundTrips, db, snapshot } from "../helpers";
 
 const row = (name: string, price: number) => ({ productName: name, price, cost: 1, stock: 1 });
 
 function newUnitOfWork() {
-  return new UnitOfWork(createDb(loadConfig(env)));
+  return new UnitOfWork(createDb(env.DATABASE_URL ?? ""));
 }
 
 describe("unit of work", () => {
@@ -19,7 +19,7 @@ describe("unit of work", () => {
     const a = uow.add(uow.db.insert(products).values(row("A", 1)).returning({ id: products.id }));
     const b = uow.add(uow.db.insert(products).values(row("B", 2)).returning({ id: products.id }));
     const n = uow.add(uow.db.execute(sql`select count(*)::int as n from products`));
-    const { roundTrips } = await countRoundTrips(() => uow.commit());
+    const { roundTrips } = await countRoundTrips(() => uow.commit(200));
     expect(roundTrips).toBe(1);
     expect(uow.result(a)).toEqual([{ id: 1 }]);
     expect(uow.result(b)).toEqual([{ id: 2 }]);
@@ -36,7 +36,7 @@ describe("unit of work", () => {
     uow.afterCommit(() => {
       ran.push("hook");
     });
-    const failure = await uow.commit().then(
+    const failure = await uow.commit(200).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -47,32 +47,85 @@ describe("unit of work", () => {
     expect((await snapshot()).products).toEqual([]);
   });
 
-  it("runs after-commit hooks in order, once the batch has committed, with the touched tables", async () => {
+  it("runs after-commit hooks in order, once the batch has committed, with the changed tables", async () => {
     const uow = newUnitOfWork();
     const seen: unknown[] = [];
-    uow.touch("products");
-    uow.touch("orders", "products");
+    uow.changed("products");
+    uow.changed("orders", "products");
     uow.add(uow.db.insert(products).values(row("A", 1)));
     uow.afterCommit(async () => {
       seen.push((await snapshot()).products.length);
     });
     uow.afterCommit(() => {
-      seen.push([...uow.touched]);
+      seen.push([...uow.changes]);
     });
-    await uow.commit();
+    await uow.commit(200);
     expect(seen).toEqual([1, ["products", "orders"]]);
   });
 
   it("sends nothing when nothing was added", async () => {
     const uow = newUnitOfWork();
-    const { roundTrips } = await countRoundTrips(() => uow.commit());
+    const { roundTrips } = await countRoundTrips(() => uow.commit(200));
     expect(roundTrips).toBe(0);
   });
 
   it("refuses statements and a second commit once committed", async () => {
     const uow = newUnitOfWork();
-    await uow.commit();
+    await uow.commit(200);
     expect(() => uow.add(uow.db.insert(products).values(row("A", 1)))).toThrow("unit of work already committed");
-    await expect(uow.commit()).rejects.toThrow("unit of work already committed");
+    await expect(uow.commit(200)).rejects.toThrow("unit of work already committed");
+  });
+
+  it("lets before-commit hooks put statements at the head and the tail of the batch", async () => {
+    const uow = newUnitOfWork();
+    const body = uow.add(uow.db.execute(sql`select count(*)::int as n from products`));
+    let head: ReturnType<typeof uow.add> | undefined;
+    let tail: ReturnType<typeof uow.add> | undefined;
+    uow.beforeCommit((u) => {
+      head = u.add(u.db.insert(products).values(row("Head", 1)), "head");
+      tail = u.add(u.db.execute(sql`select count(*)::int as n from products`), "tail");
+    });
+    uow.add(uow.db.insert(products).values(row("Body", 1)));
+    await uow.commit(201);
+    expect(uow.status).toBe(201);
+    expect(head).toBeDefined();
+    // The head ran before the body's count, the tail after everything.
+    expect(uow.result(body).rows).toEqual([{ n: 1 }]);
+    expect(tail && (uow.result(tail) as { rows: unknown[] }).rows).toEqual([{ n: 2 }]);
+  });
+
+  it("sends the whole batch again after a deadlock, each try one round trip", async () => {
+    // A sequence survives rollbacks, so the statement can fail its first try only.
+    await db().query("create sequence if not exists uow_retry_probe");
+    await db().query("select setval('uow_retry_probe', 1, false)");
+    await db().query(`create or replace function uow_deadlock_once() returns int language plpgsql as $$
+      begin
+        if nextval('uow_retry_probe') = 1 then raise exception using errcode = '40P01', message = 'deadlock'; end if;
+        return 0;
+      end $$`);
+    const uow = newUnitOfWork();
+    uow.add(uow.db.insert(products).values(row("A", 1)));
+    uow.add(uow.db.execute(sql`select uow_deadlock_once()`));
+    const { roundTrips } = await countRoundTrips(() => uow.commit(200));
+    expect(roundTrips).toBe(2);
+    expect((await snapshot()).products).toHaveLength(1);
+    await db().query("drop function uow_deadlock_once()");
+    await db().query("drop sequence uow_retry_probe");
+  });
+
+  it("calls the outcome unknown when the batch got no answer, and runs those hooks", async () => {
+    const uow = newUnitOfWork();
+    const ran: string[] = [];
+    uow.onOutcomeUnknown(() => {
+      ran.push("unknown");
+    });
+    uow.afterCommit(() => {
+      ran.push("committed");
+    });
+    uow.add(uow.db.insert(products).values(row("A", 1)));
+    const scope = { dbRoundTrips: 0, neonEndpoint: "http://127.0.0.1:9/sql", dbTimeoutMs: 1000 };
+    const failure = await requestScope.run(scope, () => uow.commit(201)).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(OutcomeUnknownError);
+    expect(ran).toEqual(["unknown"]);
   });
 });

@@ -1,7 +1,7 @@
-import { idColumn } from "../../db/sql-json";
-import { deletionSummary } from "../../lib/batch";
-import { ifMatchVersions, toEtag } from "../../lib/conditional";
+import { commitAndAnswer } from "../../lib/commit";
+import { parseIfMatch, toEtag } from "../../lib/conditional";
 import { ApiError, assertBodyId } from "../../lib/problem";
+import { sendJson } from "../../lib/respond";
 import type { AppRouteHandler } from "../../lib/types";
 import * as service from "../../services/order-lines";
 import type {
@@ -14,8 +14,6 @@ import type {
   UpdateRoute,
 } from "./order-lines.routes";
 
-const notFound = (id: number) => new ApiError(404, `Order line ${id} does not exist`);
-
 const fields = ({ order_id, product_id, amount }: service.OrderLineInput) => ({ order_id, product_id, amount });
 
 export const count: AppRouteHandler<CountRoute> = async (c) => c.json(await service.countOrderLines(c.var.db), 200);
@@ -23,19 +21,14 @@ export const count: AppRouteHandler<CountRoute> = async (c) => c.json(await serv
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const line = await service.getOrderLine(c.var.db, id);
-  if (!line) throw notFound(id);
-  c.header("ETag", toEtag(line.version));
-  return c.json(line.body, 200);
+  if (!line) throw new ApiError(404, `Order line ${id} does not exist`);
+  return sendJson(c, line.body, 200, { ETag: toEtag(line.version) });
 };
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const uow = c.var.uow;
-  const created = service.createOrderLines(uow, [fields(c.req.valid("json"))]);
-  await uow.commit();
-  const [line] = service.linesFrom(uow.result(created));
-  if (!line) throw new Error("order line insert returned no row");
-  c.header("Location", `/orders_products/${line.id}`);
-  return c.json(line, 201);
+  const created = service.createOrderLine(uow, fields(c.req.valid("json")));
+  return commitAndAnswer(c, created, 201);
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
@@ -43,38 +36,25 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const body = c.req.valid("json");
   assertBodyId("id", body.id, id);
   const uow = c.var.uow;
-  const versions = ifMatchVersions(c.req.header("If-Match"));
-  if (versions) service.requireOrderLineVersion(uow, id, versions);
-  const replaced = service.replaceOrderLine(uow, id, fields(body));
-  await uow.commit();
-  const line = service.versionedLine(uow.result(replaced));
-  if (!line) throw notFound(id);
-  c.header("ETag", toEtag(line.version));
-  return c.json(line.body, 200);
+  const replaced = service.replaceOrderLine(uow, id, fields(body), parseIfMatch(c.req.header("If-Match")));
+  return commitAndAnswer(c, replaced, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const uow = c.var.uow;
-  const versions = ifMatchVersions(c.req.header("If-Match"));
-  if (versions) service.requireOrderLineVersion(uow, id, versions);
-  const deleted = service.deleteOrderLines(uow, [id]);
-  await uow.commit();
-  if (idColumn(uow.result(deleted)).length === 0) throw notFound(id);
-  return c.json({ id, deleted: true as const }, 202);
+  const deleted = service.deleteOrderLine(uow, id, parseIfMatch(c.req.header("If-Match")));
+  return commitAndAnswer(c, deleted, 202);
 };
 
 export const createBatch: AppRouteHandler<CreateBatchRoute> = async (c) => {
   const uow = c.var.uow;
   const created = service.createOrderLines(uow, c.req.valid("json").map(fields));
-  await uow.commit();
-  return c.json(service.linesFrom(uow.result(created)), 201);
+  return commitAndAnswer(c, created, 201);
 };
 
 export const deleteBatch: AppRouteHandler<DeleteBatchRoute> = async (c) => {
-  const ids = [...new Set(c.req.valid("json"))];
   const uow = c.var.uow;
-  const deleted = service.deleteOrderLines(uow, ids);
-  await uow.commit();
-  return c.json(deletionSummary(ids, idColumn(uow.result(deleted))), 202);
+  const deleted = service.deleteOrderLines(uow, [...new Set(c.req.valid("json"))]);
+  return commitAndAnswer(c, deleted, 202);
 };

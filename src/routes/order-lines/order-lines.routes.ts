@@ -57,7 +57,7 @@ const security = [{ bearerAuth: [] }];
 
 export const count = createRoute({
   method: "get",
-  middleware: [cached("lines")] as const,
+  middleware: [cached(["lines"])] as const,
   path: "/orders_products-count",
   tags,
   summary: "Count order lines",
@@ -70,7 +70,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
-  middleware: [cached("lines")] as const,
+  middleware: [cached(["lines"])] as const,
   path: "/orders_products/{id}",
   tags,
   summary: "Get one order line",

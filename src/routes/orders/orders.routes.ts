@@ -85,7 +85,7 @@ const security = [{ bearerAuth: [] }];
 
 export const list = createRoute({
   method: "get",
-  middleware: [cached("orders", "lines", "products")] as const,
+  middleware: [cached(["orders", "lines", "products"], PagingQuerySchema)] as const,
   path: "/orders-list",
   tags,
   summary: "List orders with their lines, by id",
@@ -98,7 +98,7 @@ export const list = createRoute({
 
 export const count = createRoute({
   method: "get",
-  middleware: [cached("orders")] as const,
+  middleware: [cached(["orders"])] as const,
   path: "/orders-count",
   tags,
   summary: "Count orders",
@@ -111,7 +111,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
-  middleware: [cached("orders", "lines", "products")] as const,
+  middleware: [cached(["orders", "lines", "products"])] as const,
   path: "/orders/{id}",
   tags,
   summary: "Get one order with its lines and total",

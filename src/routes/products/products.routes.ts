@@ -37,6 +37,8 @@ const productFields = {
     .trim()
     .min(1, "must not be empty")
     .max(255, "must be at most 255 characters")
+    // Postgres refuses NUL in text, and no other control character belongs in a name.
+    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
     .openapi({ example: "Desk" }),
   price: Money.openapi({ example: 100 }),
   cost: Money.openapi({ example: 50 }),
@@ -66,7 +68,7 @@ const security = [{ bearerAuth: [] }];
 
 export const list = createRoute({
   method: "get",
-  middleware: [cached("products")] as const,
+  middleware: [cached(["products"], PagingQuerySchema)] as const,
   path: "/products",
   tags,
   summary: "List products by id",
@@ -79,7 +81,7 @@ export const list = createRoute({
 
 export const count = createRoute({
   method: "get",
-  middleware: [cached("products")] as const,
+  middleware: [cached(["products"])] as const,
   path: "/products-count",
   tags,
   summary: "Count products",
@@ -92,7 +94,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
-  middleware: [cached("products")] as const,
+  middleware: [cached(["products"])] as const,
   path: "/products/{id}",
   tags,
   summary: "Get one product",

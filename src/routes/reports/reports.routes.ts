@@ -38,7 +38,7 @@ export const ReportQuerySchema = z
 
 export const report = createRoute({
   method: "get",
-  middleware: [cached("orders", "lines", "products")] as const,
+  middleware: [cached(["orders", "lines", "products"], ReportQuerySchema)] as const,
   path: "/reports-all",
   tags: ["Reports"],
   summary: "Sales report over the captured line prices",

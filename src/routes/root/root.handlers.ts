@@ -1,10 +1,15 @@
 import { sql } from "drizzle-orm";
+import { tightenDbDeadline } from "../../lib/request-scope";
 import type { AppRouteHandler } from "../../lib/types";
 import type { HealthRoute, HelloRoute } from "./root.routes";
 
 export const hello: AppRouteHandler<HelloRoute> = (c) => c.json({ message: "Hello, World!" }, 200);
 
+// A health check that waits as long as a request would tells a load balancer nothing in time.
+const HEALTH_DB_TIMEOUT_MS = 2_000;
+
 export const health: AppRouteHandler<HealthRoute> = async (c) => {
+  tightenDbDeadline(HEALTH_DB_TIMEOUT_MS);
   const redis = c.var.redis;
   const [database, cache] = await Promise.all([
     c.var.db.execute(sql`select 1`).then(
@@ -12,10 +17,12 @@ export const health: AppRouteHandler<HealthRoute> = async (c) => {
       () => "unreachable" as const,
     ),
     redis
-      ? redis.ping().then(
-          () => "ok" as const,
-          () => "unreachable" as const,
-        )
+      ? redis
+          .run((r) => r.ping())
+          .then(
+            () => "ok" as const,
+            () => "unreachable" as const,
+          )
       : Promise.resolve("disabled" as const),
   ]);
   const checks = { database, cache };

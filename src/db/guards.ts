@@ -1,0 +1,58 @@
+import { SQL, sql } from "drizzle-orm";
+import type { IfMatch } from "../lib/conditional";
+import type { DomainCode, DomainFacts, REPLAY, Resource } from "../lib/domain-errors";
+
+/**
+ * A SQL expression that fails the statement, and with it the batch, with a domain error
+ * (migration 0003). `facts` is JSON known here, or a jsonb expression computed in SQL.
+ */
+export function raise(code: DomainCode | typeof REPLAY, facts: DomainFacts | SQL): SQL {
+  const json = facts instanceof SQL ? facts : sql`${JSON.stringify(facts)}::jsonb`;
+  return sql`raise_domain(${code}, ${json})`;
+}
+
+/** A check of a guard: when `failed` holds, `raised` fails the statement. */
+export type Check = [failed: SQL, raised: SQL];
+
+/**
+ * The `guard` CTE: one row, column `ok`, 0 when every check passes; the first failing check
+ * raises. Statements read it as `guardPasses`: a condition without columns becomes a one-time
+ * filter that Postgres evaluates before any scan, so the guard always runs. (A join with it would
+ * be skipped whenever the other side of the join is empty.)
+ */
+export function guard(...checks: Check[]): SQL {
+  const whens = sql.join(
+    checks.map(([failed, raised]) => sql`when ${failed} then ${raised}`),
+    sql` `,
+  );
+  return sql`guard as (select case ${whens} else 0 end as ok)`;
+}
+
+export const guardPasses = sql`(select ok from guard) = 0`;
+
+/**
+ * The checks a write to one existing resource makes: it exists (404, or 412 for `If-Match: *`,
+ * which RFC 9110 makes false without a current representation) and, with If-Match tags, its
+ * version is one of them (412).
+ */
+export function targetChecks(resource: Resource, id: number, ifMatch: IfMatch, target: { exists: SQL; version: SQL }) {
+  const checks: Check[] = [
+    [sql`not ${target.exists}`, raise(ifMatch === "*" ? "missing_for_if_match" : "not_found", { resource, id })],
+  ];
+  if (Array.isArray(ifMatch)) {
+    checks.push([
+      sql`${target.version} <> all(${`{${ifMatch.join(",")}}`}::text[])`,
+      raise("version_mismatch", { resource, id }),
+    ]);
+  }
+  return checks;
+}
+
+/**
+ * Locks one row before anything that depends on it reads. Under READ COMMITTED every statement
+ * of a batch takes its own snapshot when it starts, so the statements after this one see
+ * whatever the transaction it waited for committed. A lock taken inside the statement that also
+ * reads (a CTE with FOR UPDATE) would wait, then act on its older snapshot.
+ */
+export const lockRow = (table: "products" | "orders" | "orders_products", id: number) =>
+  sql`select id from ${sql.identifier(table)} where id = ${id} for update`;

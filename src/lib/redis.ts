@@ -1,0 +1,80 @@
+import { Redis } from "@upstash/redis/cloudflare";
+import type { Config } from "../env";
+
+// Redis sits on the hot path of every cached read, so a slow Redis must not make the API slow:
+// each call has this deadline and no retries, and callers fall back to the database.
+export const REDIS_TIMEOUT_MS = 200;
+
+/** Redis was not asked: this request already lost a call to it, or the isolate is cooling off. */
+export class RedisSkipped extends Error {
+  override readonly name = "RedisSkipped";
+}
+
+const clients = new Map<string, Redis>();
+// When each Redis last failed in this isolate.
+const lastFailure = new Map<string, number>();
+
+/** One client per Redis and isolate; the REST client holds no connection of its own. */
+function clientFor(url: string, token: string): Redis {
+  let client = clients.get(`${url} ${token}`);
+  if (!client) {
+    client = new Redis({
+      url,
+      token,
+      enableTelemetry: false,
+      // Every call is already one request; pipelining would only delay and merge them.
+      enableAutoPipelining: false,
+      retry: { retries: 0 },
+      signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
+      // Cached bodies are stored as JSON text and sent back as they are.
+      automaticDeserialization: false,
+    });
+    clients.set(`${url} ${token}`, client);
+  }
+  return client;
+}
+
+/**
+ * A request's access to Redis, with one budget: after a call fails (a time-out above all), the
+ * rest of the request skips Redis, and so does the whole isolate for `coolOffMs`. A hung Redis
+ * therefore adds at most one deadline to a request, whatever the request does with Redis, and
+ * only one request in a while pays even that.
+ */
+export class RedisSession {
+  #lost = false;
+
+  constructor(
+    readonly client: Redis,
+    private readonly key: string,
+    private readonly coolOffMs: number,
+  ) {}
+
+  /** Whether a call would be tried now. */
+  get available(): boolean {
+    return !this.#lost && Date.now() - (lastFailure.get(this.key) ?? Number.NEGATIVE_INFINITY) >= this.coolOffMs;
+  }
+
+  async run<T>(call: (redis: Redis) => Promise<T>): Promise<T> {
+    if (!this.available) throw new RedisSkipped("Redis skipped for the rest of this request");
+    try {
+      return await call(this.client);
+    } catch (err) {
+      this.failed();
+      throw err;
+    }
+  }
+
+  /** Also for callers whose library swallows the failure (the rate limiter answers "timeout"). */
+  failed(): void {
+    this.#lost = true;
+    lastFailure.set(this.key, Date.now());
+  }
+}
+
+/** The request's Redis, or null when Redis is not configured (its features are off). */
+export function redisSession(config: Config): RedisSession | null {
+  const url = config.UPSTASH_REDIS_REST_URL;
+  const token = config.UPSTASH_REDIS_REST_TOKEN;
+  if (!url || !token) return null;
+  return new RedisSession(clientFor(url, token), url, config.REDIS_COOL_OFF_MS);
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { createOrder, createProduct, desk } from "../fixtures";
+import { type ApiResponse, api, db } from "../helpers";
+import { holdLock, lockWaiters, releaseLock } from "./support";
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * Holds `lockSql` in a transaction of its own, starts `requests` (which must queue behind it in
+ * Postgres), waits until Postgres shows every one of them waiting, then lets them all go at once.
+ */
+async function raceBehindLock(lockSql: string, requests: (() => Promise<ApiResponse>)[]): Promise<ApiResponse[]> {
+  const lock = await holdLock(lockSql);
+  const pending = requests.map((r) => r());
+  await lockWaiters(requests.length);
+  await releaseLock(lock);
+  return Promise.all(pending);
+}
+
+describe("concurrent PUT /orders/{id}", () => {
+  it("never merges the lines of concurrent replaces: the order ends with exactly one request's lines", async () => {
+    for (const i of range(16)) await createProduct({ ...desk, product_name: `P${i + 1}` });
+    expect(await createOrder([1], [1])).toBe(1);
+
+    const bodies = range(8).map((i) => ({ product_ids: [2 * i + 1, 2 * i + 2], amounts: [i + 1, i + 1] }));
+    const answers = await raceBehindLock(
+      "select id from orders where id = 1 for update",
+      bodies.map((json) => () => api("/orders/1", { method: "PUT", json })),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual(range(8).map(() => 200));
+    const lines = await db().query("select product_id, amount from orders_products where order_id = 1 order by id");
+    expect(lines).toHaveLength(2);
+    // The order is what the last replace to commit made it: one of the answers, exactly.
+    const final = await api("/orders/1");
+    expect(answers.map((a) => a.body)).toContainEqual(final.body);
+    const chosen = bodies.find((b) => b.product_ids[0] === Number(lines[0]?.product_id));
+    expect(lines.map((l) => [Number(l.product_id), l.amount])).toEqual([
+      [chosen?.product_ids[0], chosen?.amounts[0]],
+      [chosen?.product_ids[1], chosen?.amounts[1]],
+    ]);
+  });
+});
+
+describe("If-Match races: exactly one writer wins", () => {
+  it("10 concurrent PUT /products/1 with the same If-Match: one 200, nine 412", async () => {
+    await createProduct();
+    const etag = (await api("/products/1")).headers.get("ETag") ?? "";
+    const answers = await raceBehindLock(
+      "select id from products where id = 1 for update",
+      range(10).map(
+        (i) => () =>
+          api("/products/1", {
+            method: "PUT",
+            headers: { "If-Match": etag },
+            json: { ...desk, price: 100 + i },
+          }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, ...range(9).map(() => 412)]);
+    const winner = answers.find((a) => a.status === 200) as ApiResponse<{ price: number }> | undefined;
+    const [row] = await db().query("select price from products where id = 1");
+    expect(Number(row?.price)).toBe(winner?.body.price);
+  });
+
+  it("10 concurrent PUT /orders/1 with the same If-Match: one 200, nine 412, the winner's lines", async () => {
+    await createProduct();
+    await createProduct({ ...desk, product_name: "Chair" });
+    await createOrder([1], [1]);
+    const etag = (await api("/orders/1")).headers.get("ETag") ?? "";
+    const answers = await raceBehindLock(
+      "select id from orders where id = 1 for update",
+      range(10).map(
+        (i) => () =>
+          api("/orders/1", {
+            method: "PUT",
+            headers: { "If-Match": etag },
+            json: { product_ids: [1, 2], amounts: [i + 1, 1] },
+          }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, ...range(9).map(() => 412)]);
+    const winner = answers.find((a) => a.status === 200);
+    expect((await api("/orders/1")).body).toEqual(winner?.body);
+  });
+
+  it("10 concurrent PUT /orders_products/1 with the same If-Match: one 200, nine 412", async () => {
+    await createProduct();
+    await createOrder([1], [1]);
+    const etag = (await api("/orders_products/1")).headers.get("ETag") ?? "";
+    const answers = await raceBehindLock(
+      "select id from orders_products where id = 1 for update",
+      range(10).map(
+        (i) => () =>
+          api("/orders_products/1", {
+            method: "PUT",
+            headers: { "If-Match": etag },
+            json: { order_id: 1, product_id: 1, amount: i + 2 },
+          }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, ...range(9).map(() => 412)]);
+    const winner = answers.find((a) => a.status === 200) as ApiResponse<{ amount: number }> | undefined;
+    const [row] = await db().query("select amount from orders_products where id = 1");
+    expect(row?.amount).toBe(winner?.body.amount);
+  });
+
+  it("5 PUT and 5 DELETE /products/1 with the same If-Match: one wins, the others see its outcome", async () => {
+    await createProduct();
+    const etag = (await api("/products/1")).headers.get("ETag") ?? "";
+    const headers = { "If-Match": etag };
+    const answers = await raceBehindLock("select id from products where id = 1 for update", [
+      ...range(5).map((i) => () => api("/products/1", { method: "PUT", headers, json: { ...desk, stock: i } })),
+      ...range(5).map(() => () => api("/products/1", { method: "DELETE", headers })),
+    ]);
+    const winners = answers.filter((a) => a.status < 300);
+    expect(winners).toHaveLength(1);
+    // After a delete, the rest find nothing (404); after a replace, a changed version (412).
+    const lost = winners[0]?.status === 202 ? 404 : 412;
+    expect(answers.filter((a) => a.status >= 300).map((a) => a.status)).toEqual(range(9).map(() => lost));
+  });
+});

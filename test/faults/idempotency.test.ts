@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { createProduct } from "../fixtures";
+import { api, db, expectProblem, redis } from "../helpers";
+import { faultStats, held, inject, release, resetFaults } from "./support";
+
+const OUTCOME_UNKNOWN =
+  "The write was sent but the database's answer never arrived, so its outcome is unknown. Retry it with the same Idempotency-Key to learn the outcome, or read the resource first.";
+
+const order = { product_ids: [1], amounts: [2] };
+const post = (key: string) =>
+  api<number>("/orders", { method: "POST", json: order, headers: { "Idempotency-Key": key } });
+
+async function orderCount(): Promise<number> {
+  const [row] = await db().query("select count(*)::int as n from orders");
+  return Number(row?.n);
+}
+
+describe("exactly one write per Idempotency-Key, whatever fails", () => {
+  it("answer lost after the commit: 503 'outcome unknown', then the retry replays the first outcome", async () => {
+    await createProduct();
+    // The Neon proxy runs the batch and commits; the answer never reaches the Worker.
+    await inject("db", { mode: "drop", match: "insert into orders", times: 1 });
+    const lost = await post("lost-answer");
+    expectProblem(lost, 503, OUTCOME_UNKNOWN, "/orders");
+    expect(lost.headers.get("Retry-After")).toBe("5");
+    expect(await orderCount()).toBe(1);
+
+    const retry = await post("lost-answer");
+    expect(retry.status).toBe(201);
+    expect(retry.body).toBe(1);
+    expect(retry.headers.get("Location")).toBe("/orders/1");
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await orderCount()).toBe(1);
+    // Later retries are answered by Redis alone.
+    const again = await post("lost-answer");
+    expect([again.status, again.body, again.headers.get("Idempotent-Replayed")]).toEqual([201, 1, "true"]);
+    expect(await orderCount()).toBe(1);
+  });
+
+  it("a database slower than the in-flight lock: the late first request and its retry make one order", async () => {
+    await createProduct();
+    await inject("db", { mode: "hold", match: "insert into orders", times: 1 });
+    const first = post("slow-db");
+    await held("db", 1);
+    // The first request's Redis lock has expired (its 60 s are over): the retry gets through.
+    await redis().flushdb();
+    const retry = await post("slow-db");
+    expect([retry.status, retry.body]).toEqual([201, 1]);
+    await release("db");
+    const late = await first;
+    // The late one finds the key committed in Postgres and answers what the retry answered.
+    expect([late.status, late.body, late.headers.get("Idempotent-Replayed")]).toEqual([201, 1, "true"]);
+    expect(await orderCount()).toBe(1);
+  });
+
+  it("a record Redis could not store: 409 while the in-flight mark lives, then the retry replays from Postgres", async () => {
+    await createProduct();
+    // The claim passes; everything Redis is asked after it fails: the done record, the invalidation.
+    await inject("redis", { mode: "pass", times: 1 }, { mode: "error" });
+    const first = await post("unstored");
+    expect([first.status, first.body]).toEqual([201, 1]);
+    await resetFaults();
+    // The mark lasts the write deadline plus 5 s (15 s by default): the first request could still be running.
+    const key = (await redis().keys("idem:*"))[0] ?? "";
+    expect(await redis().ttl(key)).toBeLessThanOrEqual(15);
+    const early = await post("unstored");
+    expectProblem(early, 409, "A request with this Idempotency-Key is still being processed; retry later", "/orders");
+    await redis().del(key);
+    const retry = await post("unstored");
+    expect([retry.status, retry.body, retry.headers.get("Idempotent-Replayed")]).toEqual([201, 1, "true"]);
+    expect(await orderCount()).toBe(1);
+  });
+
+  it("concurrent requests with one key: one write, every answer the same order", async () => {
+    await createProduct();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => post("together")));
+    // A retry that meets the first one running gets 409 from Redis; none writes a second order.
+    expect(answers.filter((a) => a.status === 201).map((a) => a.body)).toContain(1);
+    for (const a of answers) expect([201, 409]).toContain(a.status);
+    for (const a of answers.filter((x) => x.status === 201)) expect(a.body).toBe(1);
+    expect(await orderCount()).toBe(1);
+    expect((await faultStats("db")).forwarded).toBeGreaterThan(0);
+  });
+});

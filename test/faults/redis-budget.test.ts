@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { createProduct, desk } from "../fixtures";
+import { api, db } from "../helpers";
+import { faultStats, inject } from "./support";
+
+// Rate limits on, and an isolate that leaves a failed Redis alone for a minute.
+const limited = { RATE_LIMIT_READS_PER_MINUTE: "100", RATE_LIMIT_WRITES_PER_MINUTE: "100", REDIS_COOL_OFF_MS: "60000" };
+
+describe("a Redis that accepts the connection and never answers", () => {
+  it("costs a request one deadline, rate limits included, and the next requests none", async () => {
+    await createProduct();
+    await inject("redis", { mode: "hang" });
+
+    const read = await api("/products/1", {}, limited);
+    expect([read.status, read.headers.get("X-Cache"), read.headers.get("RateLimit")]).toEqual([200, "BYPASS", null]);
+    // One Redis call was tried (the rate limiter's) and timed out; the cache lookup was skipped.
+    expect((await faultStats("redis")).hung).toBe(1);
+
+    const again = await api("/products/1", {}, limited);
+    expect([again.status, again.headers.get("X-Cache")]).toEqual([200, "BYPASS"]);
+    const write = await api(
+      "/orders",
+      { method: "POST", json: { product_ids: [1], amounts: [1] }, headers: { "Idempotency-Key": "k1" } },
+      limited,
+    );
+    expect([write.status, write.body]).toEqual([201, 1]);
+    const put = await api("/products/1", { method: "PUT", json: { ...desk, price: 7 } }, limited);
+    expect(put.status).toBe(200);
+    // The isolate is cooling off: none of these asked Redis.
+    expect((await faultStats("redis")).hung).toBe(1);
+    // Every write's invalidation is in the outbox (the create's, the order's, the replace's), for the drain.
+    const [row] = await db().query("select count(*)::int as n from cache_outbox");
+    expect(row?.n).toBe(3);
+  });
+});

@@ -1,0 +1,12 @@
+import { beforeEach } from "vitest";
+import { db, redis } from "../helpers";
+import { resetFaults } from "./support";
+
+// Each test starts with no faults, an empty database (ids from 1) and an empty cache.
+beforeEach(async () => {
+  await resetFaults();
+  await db().query(
+    "truncate orders_products, orders, products, cache_outbox, idempotency_keys restart identity cascade",
+  );
+  await redis().flushdb();
+});
