@@ -34,7 +34,14 @@ const blackHolePort = (blackHole.address() as { port: number }).port;
 
 const base = { ...stack.bindings, AUTH_DISABLED: "true" };
 const live = await startWorker(base);
-const hung = await startWorker({ ...base, UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${blackHolePort}` });
+// Rate limits on and no cool-off: every request meets the hung Redis, the worst case per request.
+const hung = await startWorker({
+  ...base,
+  UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${blackHolePort}`,
+  RATE_LIMIT_READS_PER_MINUTE: "100000",
+  RATE_LIMIT_WRITES_PER_MINUTE: "100000",
+  REDIS_COOL_OFF_MS: "0",
+});
 
 async function post(url: string, path: string, body: unknown): Promise<unknown> {
   const res = await fetch(`${url}${path}`, {
@@ -52,7 +59,15 @@ for (const [i, name] of ["Desk", "Chair", "Lamp"].entries()) {
   };
   productIds.push(p.id);
 }
-const orderId = (await post(live.url, "/orders", { product_ids: productIds, amounts: [1, 2, 3] })) as number;
+// One order per measured miss: a cache key is the validated path and query, so only another
+// resource (or another report range) misses.
+const orderIds = (await post(
+  live.url,
+  "/orders-batch",
+  Array.from({ length: n + 1 }, () => ({ product_ids: productIds, amounts: [1, 2, 3] })),
+)) as number[];
+const orderId = orderIds[0] ?? 1;
+const day = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
 
 interface Scenario {
   name: string;
@@ -61,9 +76,9 @@ interface Scenario {
 const scenarios: Scenario[] = [
   { name: "GET /  (no database, no Redis)", run: () => fetch(`${live.url}/`) },
   { name: "GET /orders/{id}  cache HIT", run: () => fetch(`${live.url}/orders/${orderId}`) },
-  { name: "GET /orders/{id}  cache MISS", run: (i) => fetch(`${live.url}/orders/${orderId}?bench=${i}`) },
-  { name: "GET /orders/{id}  Redis hung (BYPASS)", run: () => fetch(`${hung.url}/orders/${orderId}`) },
-  { name: "GET /reports-all  cache MISS", run: (i) => fetch(`${live.url}/reports-all?bench=${i}`) },
+  { name: "GET /orders/{id}  cache MISS", run: (i) => fetch(`${live.url}/orders/${orderIds[i + 1]}`) },
+  { name: "GET /orders/{id}  Redis hung, rate limited", run: () => fetch(`${hung.url}/orders/${orderId}`) },
+  { name: "GET /reports-all  cache MISS", run: (i) => fetch(`${live.url}/reports-all?from=2026-01-01&to=${day(i + 200)}`) },
   {
     name: "POST /orders (3 lines)",
     run: () =>

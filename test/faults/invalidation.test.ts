@@ -39,6 +39,21 @@ describe("a committed write's invalidation always lands", () => {
     await runScheduled();
     expect(await outboxRows()).toBe(0);
     expect(await priceOf()).toEqual(["MISS", 200]);
+    const reads = [];
+    for (let i = 0; i < 30; i++) reads.push(await priceOf());
+    expect(reads.filter(([, price]) => price !== 200)).toEqual([]);
+  });
+
+  it("while Redis answers, no read after a write sees the old answer (30 writes, each read back)", async () => {
+    await createProduct();
+    const stale = [];
+    for (let i = 1; i <= 30; i++) {
+      expect((await priceOf())[1]).toBe(i === 1 ? 100 : i - 1);
+      expect((await api("/products/1", { method: "PUT", json: { ...desk, price: i } })).status).toBe(200);
+      const [cache, price] = await priceOf();
+      if (price !== i) stale.push([i, cache, price]);
+    }
+    expect(stale).toEqual([]);
   });
 
   it("when the commit's answer is lost (503): the Worker invalidates anyway", async () => {
