@@ -78,7 +78,10 @@ const scenarios: Scenario[] = [
   { name: "GET /orders/{id}  cache HIT", run: () => fetch(`${live.url}/orders/${orderId}`) },
   { name: "GET /orders/{id}  cache MISS", run: (i) => fetch(`${live.url}/orders/${orderIds[i + 1]}`) },
   { name: "GET /orders/{id}  Redis hung, rate limited", run: () => fetch(`${hung.url}/orders/${orderId}`) },
-  { name: "GET /reports-all  cache MISS", run: (i) => fetch(`${live.url}/reports-all?from=2026-01-01&to=${day(i + 200)}`) },
+  {
+    name: "GET /reports-all  cache MISS",
+    run: (i) => fetch(`${live.url}/reports-all?from=2026-01-01&to=${day(i + 200)}`),
+  },
   {
     name: "POST /orders (3 lines)",
     run: () =>
