@@ -32,7 +32,7 @@ export const orders = pgTable("orders", {
   updatedAt: updatedAt(),
 });
 
-export const ordersProducts = pgTable(
+export const orderLines = pgTable(
   "orders_products",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),

@@ -11,6 +11,9 @@ export class Pending<T> {
 
 type Hook = (uow: UnitOfWork) => void | Promise<void>;
 
+/** The data a write can change: what cached reads depend on, named once for both. */
+export type DataSet = "products" | "orders" | "order_lines";
+
 /**
  * The database may have committed the batch, or not: the request was sent and no answer came
  * back (a time-out, a connection lost, a gateway error). Only Postgres can tell, later.
@@ -49,7 +52,7 @@ export class UnitOfWork {
   #body: Entry[] = [];
   #tail: Entry[] = [];
   #results: unknown[] | undefined;
-  #changed = new Set<string>();
+  #changed = new Set<DataSet>();
   #before: Hook[] = [];
   #after: Hook[] = [];
   #unknown: Hook[] = [];
@@ -65,12 +68,12 @@ export class UnitOfWork {
     return pending;
   }
 
-  /** Records which tables the pending statements change. */
-  changed(...tables: string[]): void {
-    for (const t of tables) this.#changed.add(t);
+  /** Records which data the pending statements change. */
+  changed(...data: readonly DataSet[]): void {
+    for (const d of data) this.#changed.add(d);
   }
 
-  get changes(): readonly string[] {
+  get changes(): readonly DataSet[] {
     return [...this.#changed];
   }
 

@@ -1,8 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
+import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { type Check, guard, guardPasses, lockRow, raise, targetChecks } from "../db/guards";
-import { ordersProducts } from "../db/schema";
+import { orderLines } from "../db/schema";
 import { isoTime, type JsonText, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
@@ -42,7 +43,7 @@ export async function getOrderLine(db: Db, id: number) {
 }
 
 export async function countOrderLines(db: Db): Promise<number> {
-  return db.$count(ordersProducts);
+  return db.$count(orderLines);
 }
 
 /** Unknown order ids first, then unknown product ids, among the `input` CTE's lines. */
@@ -69,7 +70,7 @@ const unknownIdsChecks = (): Check[] =>
  * updated_at, in one statement.
  */
 function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineInput[], answer: { body: SQL; location?: SQL }) {
-  uow.changed("lines", "orders");
+  uow.changed(...CACHE_TAGS.orderLines.changes);
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
       with input as (
@@ -118,7 +119,7 @@ const targetGuard = (id: number, ifMatch: IfMatch, more: Check[] = []) =>
  * so editing an amount does not reprice a past sale. Both the old and the new order are touched.
  */
 export function replaceOrderLine(uow: UnitOfWork, id: number, line: OrderLineInput, ifMatch: IfMatch) {
-  uow.changed("lines", "orders");
+  uow.changed(...CACHE_TAGS.orderLines.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
   return uow.add(
     uow.db.execute<AnswerRow<OrderLine>>(sql`
@@ -143,7 +144,7 @@ export function replaceOrderLine(uow: UnitOfWork, id: number, line: OrderLineInp
 }
 
 export function deleteOrderLine(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
-  uow.changed("lines", "orders");
+  uow.changed(...CACHE_TAGS.orderLines.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
   return uow.add(
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
@@ -157,7 +158,7 @@ export function deleteOrderLine(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
 
 /** Deletes lines and touches their orders; answers how many existed and which ids did not. */
 export function deleteOrderLines(uow: UnitOfWork, ids: readonly number[]) {
-  uow.changed("lines", "orders");
+  uow.changed(...CACHE_TAGS.orderLines.changes);
   return uow.add(
     uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(
       batchDelete(

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { guard, guardPasses, lockRow, raise, targetChecks } from "../db/guards";
@@ -103,7 +104,7 @@ const unknownProducts = (): [SQL, SQL] => [
  * n-th new id belongs to the n-th input order.
  */
 function insertOrders<T>(uow: UnitOfWork, inputs: readonly OrderLinesInput[], answer: { body: SQL; location?: SQL }) {
-  uow.changed("orders", "lines");
+  uow.changed(...CACHE_TAGS.orders.changes);
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
       with ${inputLines(linesJson(inputs))},
@@ -143,7 +144,7 @@ export const createOrders = (uow: UnitOfWork, inputs: readonly OrderLinesInput[]
  * its own, which sees the new lines.
  */
 export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput, ifMatch: IfMatch) {
-  uow.changed("orders", "lines");
+  uow.changed(...CACHE_TAGS.orders.changes);
   uow.add(uow.db.execute(lockRow("orders", id)));
   uow.add(
     uow.db.execute(sql`
@@ -174,7 +175,7 @@ export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput
 }
 
 export function deleteOrder(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
-  uow.changed("orders", "lines");
+  uow.changed(...CACHE_TAGS.orders.changes);
   uow.add(uow.db.execute(lockRow("orders", id)));
   return uow.add(
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
@@ -191,6 +192,6 @@ export function deleteOrder(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
 }
 
 export function deleteOrders(uow: UnitOfWork, ids: readonly number[]) {
-  uow.changed("orders", "lines");
+  uow.changed(...CACHE_TAGS.orders.changes);
   return uow.add(uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(batchDelete("orders", ids)));
 }

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { guard, guardPasses, lockRow, targetChecks } from "../db/guards";
@@ -63,7 +64,7 @@ export async function getProduct(db: Db, id: number) {
  * order, so sorting by id gives the input order back.
  */
 function insertProducts<T>(uow: UnitOfWork, inputs: readonly ProductFields[], answer: { body: SQL; location?: SQL }) {
-  uow.changed("products");
+  uow.changed(...CACHE_TAGS.products.changes);
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
       with input as (
@@ -103,7 +104,7 @@ const targetGuard = (id: number, ifMatch: IfMatch) =>
   );
 
 export function replaceProduct(uow: UnitOfWork, id: number, input: ProductFields, ifMatch: IfMatch) {
-  uow.changed("products");
+  uow.changed(...CACHE_TAGS.products.changes);
   uow.add(uow.db.execute(lockRow("products", id)));
   return uow.add(
     uow.db.execute<AnswerRow<Product>>(sql`
@@ -121,7 +122,7 @@ export function replaceProduct(uow: UnitOfWork, id: number, input: ProductFields
 }
 
 export function deleteProduct(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
-  uow.changed("products");
+  uow.changed(...CACHE_TAGS.products.changes);
   uow.add(uow.db.execute(lockRow("products", id)));
   return uow.add(
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
@@ -134,7 +135,7 @@ export function deleteProduct(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
 
 /** Deletes what exists of `ids` (distinct, in the caller's order); answers which were not there. */
 export function deleteProducts(uow: UnitOfWork, ids: readonly number[]) {
-  uow.changed("products");
+  uow.changed(...CACHE_TAGS.products.changes);
   return uow.add(uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(batchDelete("products", ids)));
 }
 

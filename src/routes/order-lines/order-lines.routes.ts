@@ -16,7 +16,8 @@ import {
   writeHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
-import { cached } from "../../middleware/cache";
+import { cached } from "../../cache/read-through";
+import { CACHE_TAGS } from "../../cache/tags";
 
 export const OrderLineSchema = z
   .object({
@@ -57,7 +58,7 @@ const security = [{ bearerAuth: [] }];
 
 export const count = createRoute({
   method: "get",
-  middleware: [cached(["lines"])] as const,
+  middleware: [cached(CACHE_TAGS.orderLines.count)] as const,
   path: "/orders_products-count",
   tags,
   summary: "Count order lines",
@@ -70,7 +71,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
-  middleware: [cached(["lines"])] as const,
+  middleware: [cached(CACHE_TAGS.orderLines.one)] as const,
   path: "/orders_products/{id}",
   tags,
   summary: "Get one order line",

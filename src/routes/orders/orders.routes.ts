@@ -17,7 +17,8 @@ import {
   writeHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
-import { cached } from "../../middleware/cache";
+import { cached } from "../../cache/read-through";
+import { CACHE_TAGS } from "../../cache/tags";
 
 export const OrderSchema = z
   .object({
@@ -85,7 +86,7 @@ const security = [{ bearerAuth: [] }];
 
 export const list = createRoute({
   method: "get",
-  middleware: [cached(["orders", "lines", "products"], PagingQuerySchema)] as const,
+  middleware: [cached(CACHE_TAGS.orders.list, PagingQuerySchema)] as const,
   path: "/orders-list",
   tags,
   summary: "List orders with their lines, by id",
@@ -98,7 +99,7 @@ export const list = createRoute({
 
 export const count = createRoute({
   method: "get",
-  middleware: [cached(["orders"])] as const,
+  middleware: [cached(CACHE_TAGS.orders.count)] as const,
   path: "/orders-count",
   tags,
   summary: "Count orders",
@@ -111,7 +112,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
-  middleware: [cached(["orders", "lines", "products"])] as const,
+  middleware: [cached(CACHE_TAGS.orders.one)] as const,
   path: "/orders/{id}",
   tags,
   summary: "Get one order with its lines and total",

@@ -17,7 +17,8 @@ import {
   writeHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, Money, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
-import { cached } from "../../middleware/cache";
+import { cached } from "../../cache/read-through";
+import { CACHE_TAGS } from "../../cache/tags";
 
 export const ProductSchema = z
   .object({
@@ -68,7 +69,7 @@ const security = [{ bearerAuth: [] }];
 
 export const list = createRoute({
   method: "get",
-  middleware: [cached(["products"], PagingQuerySchema)] as const,
+  middleware: [cached(CACHE_TAGS.products.list, PagingQuerySchema)] as const,
   path: "/products",
   tags,
   summary: "List products by id",
@@ -81,7 +82,7 @@ export const list = createRoute({
 
 export const count = createRoute({
   method: "get",
-  middleware: [cached(["products"])] as const,
+  middleware: [cached(CACHE_TAGS.products.count)] as const,
   path: "/products-count",
   tags,
   summary: "Count products",
@@ -94,7 +95,7 @@ export const count = createRoute({
 
 export const getOne = createRoute({
   method: "get",
-  middleware: [cached(["products"])] as const,
+  middleware: [cached(CACHE_TAGS.products.one)] as const,
   path: "/products/{id}",
   tags,
   summary: "Get one product",

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ConditionalReadHeaders, cachedResponses, errorResponses, READ_ERRORS } from "../../lib/openapi";
-import { cached } from "../../middleware/cache";
+import { cached } from "../../cache/read-through";
+import { CACHE_TAGS } from "../../cache/tags";
 
 const figures = {
   orders: z.number().int().openapi({ example: 4 }),
@@ -38,7 +39,7 @@ export const ReportQuerySchema = z
 
 export const report = createRoute({
   method: "get",
-  middleware: [cached(["orders", "lines", "products"], ReportQuerySchema)] as const,
+  middleware: [cached(CACHE_TAGS.reports.sales, ReportQuerySchema)] as const,
   path: "/reports-all",
   tags: ["Reports"],
   summary: "Sales report over the captured line prices",

@@ -2,7 +2,8 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { idArray } from "../db/sql-json";
-import { sha256Hex } from "./hash";
+import { sha256Hex } from "../lib/hash";
+import type { Tag } from "./tags";
 
 /**
  * Read cache with exact invalidation. Every tag (a table, in the terms reads depend on) has a
@@ -13,8 +14,6 @@ import { sha256Hex } from "./hash";
  * A bump Redis never got is not lost: the write's batch also wrote an outbox row naming its
  * tags, which the scheduled drain applies (see drainOutbox).
  */
-
-export type Tag = "products" | "orders" | "lines";
 
 export interface CacheEntry {
   etag: string;
@@ -74,13 +73,13 @@ export async function store(redis: Redis, key: string, entry: CacheEntry, ttlSec
 }
 
 /** Bumps the generations of `tags`, marking the outbox rows that owed it as applied. */
-export async function invalidate(redis: Redis, tags: readonly string[], outboxIds: readonly number[] = []) {
+export async function invalidate(redis: Redis, tags: readonly Tag[], outboxIds: readonly number[] = []) {
   if (tags.length === 0) return;
   await redis.eval(BUMP, tags.map(generationKey), [String(APPLIED_TTL_SECONDS), ...outboxIds.map(appliedKey)]);
 }
 
 /** The statement a write's batch adds so its invalidation outlives a lost Redis call. */
-export const outboxInsert = (tags: readonly string[]) =>
+export const outboxInsert = (tags: readonly Tag[]) =>
   sql`insert into cache_outbox (tags) values (${`{${tags.join(",")}}`}::text[]) returning id`;
 
 /**
@@ -89,7 +88,7 @@ export const outboxInsert = (tags: readonly string[]) =>
  * Answers how many rows it looked at and how many bumps it applied.
  */
 export async function drainOutbox(db: Db, redis: Redis, limit = 1000) {
-  const { rows } = await db.execute<{ id: string; tags: string[] }>(
+  const { rows } = await db.execute<{ id: string; tags: Tag[] }>(
     sql`select id, tags from cache_outbox order by id limit ${limit}`,
   );
   if (rows.length === 0) return { rows: 0, applied: 0 };
