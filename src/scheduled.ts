@@ -1,6 +1,6 @@
+import { drainOutbox } from "./cache/store";
 import { dbFor } from "./db/client";
 import { type Bindings, loadConfig } from "./env";
-import { drainOutbox } from "./cache/store";
 import { redisSession } from "./lib/redis";
 import { requestScope } from "./lib/request-scope";
 import { deleteExpiredKeys } from "./services/idempotency-keys";

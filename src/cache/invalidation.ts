@@ -4,7 +4,6 @@ import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import type { AppEnv } from "../lib/types";
 import { invalidate, outboxInsert } from "./store";
-import type { Tag } from "./tags";
 
 /**
  * Makes every write's invalidation land. The write's own batch records the tags it changes in

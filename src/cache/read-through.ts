@@ -27,6 +27,8 @@ export function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promi
   }
 }
 
+type QuerySchema = z.ZodType<Record<string, unknown>>;
+
 function answer(c: Context<AppEnv>, entry: CacheEntry, outcome: "HIT" | "MISS" | "BYPASS"): Response {
   const headers: Record<string, string> = { ETag: entry.etag, "X-Cache": outcome };
   if (entry.link) headers.Link = entry.link;
@@ -40,13 +42,13 @@ function answer(c: Context<AppEnv>, entry: CacheEntry, outcome: "HIT" | "MISS" |
  * (defaults filled in), so `?junk=1` or a reordered query share one entry. Undefined when the
  * query is invalid: the route answers 422 and nothing is cached.
  */
-function cacheKey(c: Context<AppEnv>, query: z.ZodType | undefined): string | undefined {
+function cacheKey(c: Context<AppEnv>, query: QuerySchema | undefined): string | undefined {
   const path = new URL(c.req.url).pathname;
   if (!query) return `cache:${path}?`;
   const parsed = query.safeParse(c.req.query());
   if (!parsed.success) return undefined;
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(parsed.data as Record<string, unknown>).sort()) {
+  for (const [name, value] of Object.entries(parsed.data).sort()) {
     if (value !== undefined) params.set(name, String(value));
   }
   return `cache:${path}?${params}`;
@@ -58,7 +60,7 @@ function cacheKey(c: Context<AppEnv>, query: z.ZodType | undefined): string | un
  * after the response. Without Redis, or when it fails or is slow, the database answers
  * (`X-Cache: BYPASS`). Only 200 answers are kept.
  */
-export function cached(tags: readonly Tag[], query?: z.ZodType) {
+export function cached(tags: readonly Tag[], query?: QuerySchema) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const redis = c.var.redis;
     const base = cacheKey(c, query);

@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../db/client";
 import { idArray } from "../db/sql-json";
 import { sha256Hex } from "../lib/hash";
@@ -15,11 +16,8 @@ import type { Tag } from "./tags";
  * tags, which the scheduled drain applies (see drainOutbox).
  */
 
-export interface CacheEntry {
-  etag: string;
-  body: string;
-  link?: string;
-}
+const CacheEntrySchema = z.object({ etag: z.string(), body: z.string(), link: z.string().optional() });
+export type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
 const generationKey = (tag: string) => `gen:${tag}`;
 const appliedKey = (outboxId: number) => `outbox:${outboxId}`;
@@ -65,7 +63,9 @@ export interface Lookup {
 
 export async function lookup(redis: Redis, base: string, tags: readonly Tag[]): Promise<Lookup> {
   const [key, raw] = await redis.eval<string[], [string, string?]>(LOOKUP, tags.map(generationKey), [base]);
-  return { key, entry: raw ? (JSON.parse(raw) as CacheEntry) : undefined };
+  // An entry that no longer parses (another version wrote it) is a miss, and is overwritten.
+  const parsed = raw ? CacheEntrySchema.safeParse(JSON.parse(raw)) : undefined;
+  return { key, entry: parsed?.success ? parsed.data : undefined };
 }
 
 export async function store(redis: Redis, key: string, entry: CacheEntry, ttlSeconds: number): Promise<void> {

@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { auth } from "../middleware/auth";
 import { invalidation } from "../cache/invalidation";
 import { cacheStatus } from "../cache/read-through";
+import { auth } from "../middleware/auth";
 import { canonicalPath } from "../middleware/canonical-path";
 import { clients } from "../middleware/clients";
 import { idempotency } from "../middleware/idempotency";

@@ -1,7 +1,7 @@
 import { NeonDbError } from "@neondatabase/serverless";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { OutcomeUnknownError } from "../db/unit-of-work";
-import { type DomainFacts, domainError, isDomainCode, REPLAY } from "./domain-errors";
+import { DomainFactsSchema, domainError, isDomainCode, REPLAY } from "./domain-errors";
 import { ApiError } from "./problem";
 import type { Answer } from "./respond";
 
@@ -15,25 +15,28 @@ function findNeonError(err: unknown): NeonDbError | undefined {
 
 const DOMAIN_SQLSTATE = "UD000";
 
-function facts(e: NeonDbError): Record<string, unknown> {
+/** raise_domain's facts, read with `schema`; undefined when they do not fit it. */
+function facts<T>(e: NeonDbError, schema: z.ZodType<T>): T | undefined {
   try {
-    return JSON.parse(e.detail ?? "{}");
+    const parsed = schema.safeParse(JSON.parse(e.detail ?? "{}"));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    return {};
+    return undefined;
   }
 }
+
+const StoredAnswerSchema = z.object({
+  status: z.union([z.literal(200), z.literal(201), z.literal(202)]),
+  body: z.string(),
+  etag: z.string().nullable(),
+  location: z.string().nullable(),
+});
 
 /** The stored answer of a retried write whose Idempotency-Key already committed, if that is what failed the batch. */
 export function storedAnswer(err: unknown): Answer | undefined {
   const e = findNeonError(err);
   if (e?.code !== DOMAIN_SQLSTATE || e.message !== REPLAY) return undefined;
-  const f = facts(e);
-  return {
-    status: Number(f.status) as ContentfulStatusCode,
-    body: String(f.body ?? ""),
-    etag: typeof f.etag === "string" ? f.etag : null,
-    location: typeof f.location === "string" ? f.location : null,
-  };
+  return facts(e, StoredAnswerSchema);
 }
 
 // `Key (product_id)=(99) is not present in table "products".`
@@ -62,7 +65,9 @@ export function apiErrorFromDb(err: unknown, timeoutMs: number): ApiError | unde
   const e = findNeonError(err);
   if (!e) return undefined;
   const code = e.code ?? "";
-  if (code === DOMAIN_SQLSTATE && isDomainCode(e.message)) return domainError(e.message, facts(e) as DomainFacts);
+  if (code === DOMAIN_SQLSTATE && isDomainCode(e.message)) {
+    return domainError(e.message, facts(e, DomainFactsSchema) ?? {});
+  }
   switch (code) {
     case "23001":
     case "23503": {

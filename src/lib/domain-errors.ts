@@ -1,15 +1,18 @@
+import { z } from "zod";
 import { ApiError } from "./problem";
 
-/** What SQL guards know about a failure (raise_domain's DETAIL), in the database's own terms. */
-export interface DomainFacts {
-  resource?: Resource;
-  id?: number | string;
-  ids?: (number | string)[];
-  /** The request field at fault, when there is one. */
-  field?: string;
-}
+const ResourceSchema = z.enum(["product", "order", "order_line"]);
+export type Resource = z.infer<typeof ResourceSchema>;
 
-export type Resource = "product" | "order" | "order_line";
+/** What SQL guards know about a failure (raise_domain's DETAIL), in the database's own terms. */
+export const DomainFactsSchema = z.object({
+  resource: ResourceSchema.optional(),
+  id: z.union([z.number(), z.string()]).optional(),
+  ids: z.array(z.union([z.number(), z.string()])).optional(),
+  /** The request field at fault, when there is one. */
+  field: z.string().optional(),
+});
+export type DomainFacts = z.infer<typeof DomainFactsSchema>;
 
 const NAMES: Record<Resource, { one: string; ids: string }> = {
   product: { one: "Product", ids: "product ids" },

@@ -23,7 +23,7 @@ export function sendJson<T, S extends ContentfulStatusCode>(
 
 /** What a committed write answers, and what an Idempotency-Key replay answers again. */
 export interface Answer {
-  status: ContentfulStatusCode;
+  status: 200 | 201 | 202;
   body: string;
   etag: string | null;
   location: string | null;

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { OutcomeUnknownError } from "../db/unit-of-work";
 import { sha256Hex } from "../lib/hash";
 import { isWrite } from "../lib/http";
@@ -21,9 +21,21 @@ const RECORD_TTL_SECONDS = KEY_TTL_HOURS * 60 * 60;
  * is in flight, "done" with its answer, "unknown" when its outcome is unknown (then the next
  * try goes to Postgres, which knows).
  */
-type FastRecord =
-  | { state: "running" | "unknown"; fingerprint: string }
-  | ({ state: "done"; fingerprint: string } & Answer);
+const FastRecordSchema = z.discriminatedUnion("state", [
+  z.object({ state: z.enum(["running", "unknown"]), fingerprint: z.string() }),
+  z.object({
+    state: z.literal("done"),
+    fingerprint: z.string(),
+    status: z.union([z.literal(200), z.literal(201), z.literal(202)]),
+    body: z.string(),
+    etag: z.string().nullable(),
+    location: z.string().nullable(),
+  }),
+]);
+type FastRecord = z.infer<typeof FastRecordSchema>;
+
+const successStatus = (status: number): Answer["status"] | undefined =>
+  status === 200 || status === 201 || status === 202 ? status : undefined;
 
 // Claims the key in one round trip: answers the existing record, or stores ours and answers
 // nil. A record whose outcome is unknown is taken over by a try of the same request.
@@ -60,9 +72,9 @@ function canonical(text: string): string {
   }
 }
 
-function answerOf(res: Response, body: string): Answer {
+function answerOf(res: Response, status: Answer["status"], body: string): Answer {
   return {
-    status: res.status as ContentfulStatusCode,
+    status,
     body,
     etag: res.headers.get("ETag")?.replace(/^"|"$/g, "") ?? null,
     location: res.headers.get("Location"),
@@ -128,7 +140,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       log.warn(c, "idempotency fast path unavailable; Postgres decides", err);
     }
     if (existing) {
-      const record = JSON.parse(existing) as FastRecord;
+      const parsed = FastRecordSchema.safeParse(JSON.parse(existing));
+      // A record this version cannot read is left to expire; Postgres decides meanwhile.
+      const record: FastRecord = parsed.success ? parsed.data : { state: "unknown", fingerprint: claim.fingerprint };
       if (record.fingerprint !== claim.fingerprint) {
         throw new ApiError(422, "This Idempotency-Key was already used with a different request");
       }
@@ -150,12 +164,13 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 
   const res = c.res;
-  if (res.status >= 200 && res.status < 300) {
+  const status = successStatus(res.status);
+  if (status) {
     // First answers and replays from Postgres alike: the next retry is answered from Redis.
     const done: FastRecord = {
       state: "done",
       fingerprint: claim.fingerprint,
-      ...answerOf(res, await res.clone().text()),
+      ...answerOf(res, status, await res.clone().text()),
     };
     await remember(c, recordKey, done, RECORD_TTL_SECONDS);
   } else if (c.error instanceof OutcomeUnknownError) {

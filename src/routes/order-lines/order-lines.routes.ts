@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { cached } from "../../cache/read-through";
+import { CACHE_TAGS } from "../../cache/tags";
 import {
   BatchDeletedSchema,
   ConditionalReadHeaders,
@@ -16,8 +18,6 @@ import {
   writeHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
-import { cached } from "../../cache/read-through";
-import { CACHE_TAGS } from "../../cache/tags";
 
 export const OrderLineSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ConditionalReadHeaders, cachedResponses, errorResponses, READ_ERRORS } from "../../lib/openapi";
 import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
+import { ConditionalReadHeaders, cachedResponses, errorResponses, READ_ERRORS } from "../../lib/openapi";
 
 const figures = {
   orders: z.number().int().openapi({ example: 4 }),
