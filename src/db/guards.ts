@@ -56,3 +56,7 @@ export function targetChecks(resource: Resource, id: number, ifMatch: IfMatch, t
  */
 export const lockRow = (table: "products" | "orders" | "orders_products", id: number) =>
   sql`select id from ${sql.identifier(table)} where id = ${id} for update`;
+
+/** Locks rows by id in id order, so two writes locking overlapping sets cannot deadlock. */
+export const lockRows = (table: "products" | "orders" | "orders_products", ids: readonly number[]) =>
+  sql`select id from ${sql.identifier(table)} where id = any(${`{${ids.join(",")}}`}::bigint[]) order by id for update`;

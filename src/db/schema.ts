@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 
 // Money is numeric(12,2): exact, and the range the API validates (0 … 9 999 999 999.99).
 const money = (name: string) => numeric(name, { precision: 12, scale: 2, mode: "number" });
@@ -26,11 +37,21 @@ export const products = pgTable(
   ],
 );
 
-export const orders = pgTable("orders", {
-  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const orders = pgTable(
+  "orders",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    // How many lines the order has, kept by every write of its lines (reports count orders with lines).
+    lineCount: integer("line_count").notNull().default(0),
+  },
+  (t) => [
+    // Reports filter orders by creation date.
+    index("orders_created_at_idx").on(t.createdAt),
+    check("orders_line_count_range", sql`${t.lineCount} >= 0`),
+  ],
+);
 
 export const orderLines = pgTable(
   "orders_products",
@@ -90,3 +111,21 @@ export const cacheOutbox = pgTable("cache_outbox", {
   tags: text("tags").array().notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Sales per product and calendar month (UTC) of the order, kept by every write of order lines in
+ * the same statement as the write, as increments: a report over whole months reads these rows
+ * instead of every line.
+ */
+export const salesMonthly = pgTable(
+  "sales_monthly",
+  {
+    month: date("month", { mode: "string" }).notNull(),
+    productId: bigint("product_id", { mode: "number" }).notNull(),
+    orderLines: bigint("order_lines", { mode: "number" }).notNull(),
+    units: bigint("units", { mode: "number" }).notNull(),
+    revenue: numeric("revenue").notNull(),
+    cost: numeric("cost").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.productId] })],
+);

@@ -3,6 +3,7 @@ import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { type Check, guard, guardPasses, lockRow, raise, targetChecks } from "../db/guards";
+import { lineChanges, rollupSales, touchOrders } from "../db/rollups";
 import { orderLines } from "../db/schema";
 import { isoTime, type JsonText, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
@@ -87,7 +88,9 @@ function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineInput[], answe
         order by i.ord
         returning *
       ),
-      touched as (update orders set updated_at = now() where id in (select order_id from added))
+      changes as (${lineChanges("added", 1)}),
+      ${rollupSales("changes")},
+      ${touchOrders("changes")}
       select ${answerColumns(answer)}`),
   );
 }
@@ -135,10 +138,9 @@ export function replaceOrderLine(uow: UnitOfWork, id: number, line: OrderLineInp
         where l.id = ${id} and p.id = ${line.product_id} and ${guardPasses}
         returning l.*
       ),
-      touched as (
-        update orders set updated_at = now()
-        where id in (select order_id from target union select order_id from updated)
-      )
+      changes as (${lineChanges("target", -1)} where ${guardPasses} union all ${lineChanges("updated", 1)}),
+      ${rollupSales("changes")},
+      ${touchOrders("changes")}
       select ${answerColumns({ body: lineJson("u"), etag: lineVersion("u") })} from updated u`),
   );
 }
@@ -150,8 +152,10 @@ export function deleteOrderLine(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
       with target as (select * from orders_products where id = ${id}),
       ${targetGuard(id, ifMatch)},
-      removed as (delete from orders_products where id = ${id} and ${guardPasses} returning id, order_id),
-      touched as (update orders set updated_at = now() where id in (select order_id from removed))
+      removed as (delete from orders_products where id = ${id} and ${guardPasses} returning *),
+      changes as (${lineChanges("removed", -1)}),
+      ${rollupSales("changes")},
+      ${touchOrders("changes")}
       select ${answerColumns({ body: sql`json_build_object('id', r.id, 'deleted', true)` })} from removed r`),
   );
 }
@@ -164,7 +168,7 @@ export function deleteOrderLines(uow: UnitOfWork, ids: readonly number[]) {
       batchDelete(
         "orders_products",
         ids,
-        sql`, touched as (update orders set updated_at = now() where id in (select order_id from removed))`,
+        sql`, changes as (${lineChanges("removed", -1)}), ${rollupSales("changes")}, ${touchOrders("changes")}`,
       ),
     ),
   );

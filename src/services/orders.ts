@@ -2,7 +2,8 @@ import { type SQL, sql } from "drizzle-orm";
 import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
-import { guard, guardPasses, lockRow, raise, targetChecks } from "../db/guards";
+import { guard, guardPasses, lockRow, lockRows, raise, targetChecks } from "../db/guards";
+import { lineChanges, rollupSales } from "../db/rollups";
 import { orders } from "../db/schema";
 import { isoTime, type JsonText, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
@@ -110,8 +111,10 @@ function insertOrders<T>(uow: UnitOfWork, inputs: readonly OrderLinesInput[], an
       with ${inputLines(linesJson(inputs))},
       ${guard(unknownProducts())},
       new_orders as (
-        insert into orders (created_at, updated_at)
-        select now(), now() from generate_series(1, ${inputs.length}) where ${guardPasses}
+        insert into orders (created_at, updated_at, line_count)
+        select now(), now(), (select count(*) from input i where i.order_ord = g.ord)
+        from generate_series(1, ${inputs.length}) as g(ord) where ${guardPasses}
+        order by g.ord
         returning id
       ),
       numbered as (select id, row_number() over (order by id) as order_ord from new_orders),
@@ -120,8 +123,11 @@ function insertOrders<T>(uow: UnitOfWork, inputs: readonly OrderLinesInput[], an
         select n.id, i.product_id, i.amount, p.price, p.cost
         from input i join numbered n using (order_ord) join products p on p.id = i.product_id
         order by n.id, i.line_ord
-        returning id
-      )
+        returning *
+      ),
+      -- The new orders are not visible to this statement's other parts; they were created now().
+      changes as (select now() as created_at, order_id, product_id, 1 as sign, amount, unit_price, unit_cost from lines),
+      ${rollupSales("changes")}
       select ${answerColumns(answer)}`),
   );
 }
@@ -157,15 +163,19 @@ export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput
         }),
         unknownProducts(),
       )},
-      removed as (delete from orders_products where order_id = ${id} and ${guardPasses}),
+      removed as (delete from orders_products where order_id = ${id} and ${guardPasses} returning *),
       added as (
         insert into orders_products (order_id, product_id, amount, unit_price, unit_cost)
         select ${id}, i.product_id, i.amount, p.price, p.cost
         from input i join products p on p.id = i.product_id
         where ${guardPasses}
         order by i.line_ord
-      )
-      update orders set updated_at = now() where id = ${id} and ${guardPasses}`),
+        returning *
+      ),
+      changes as (${lineChanges("removed", -1)} union all ${lineChanges("added", 1)}),
+      ${rollupSales("changes")}
+      update orders set updated_at = now(), line_count = (select count(*) from input)
+      where id = ${id} and ${guardPasses}`),
   );
   return uow.add(
     uow.db.execute<AnswerRow<Order>>(
@@ -186,12 +196,31 @@ export function deleteOrder(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
           version: sql`(select version from target)`,
         }),
       )},
+      -- The lines go with the order (ON DELETE CASCADE); the rollups lose them here.
+      gone as (select * from orders_products where order_id = ${id} and ${guardPasses}),
+      changes as (${lineChanges("gone", -1)}),
+      ${rollupSales("changes")},
       removed as (delete from orders where id = ${id} and ${guardPasses} returning id)
       select ${answerColumns({ body: sql`json_build_object('id', r.id, 'deleted', true)` })} from removed r`),
   );
 }
 
+/**
+ * Deletes what exists of `ids`, locked first so the lines that go with them (and leave the
+ * rollups) are all the lines they have.
+ */
 export function deleteOrders(uow: UnitOfWork, ids: readonly number[]) {
   uow.changed(...CACHE_TAGS.orders.changes);
-  return uow.add(uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(batchDelete("orders", ids)));
+  uow.add(uow.db.execute(lockRows("orders", ids)));
+  return uow.add(
+    uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(
+      batchDelete(
+        "orders",
+        ids,
+        sql`, gone as (select * from orders_products where order_id in (select id from removed)),
+          changes as (${lineChanges("gone", -1)}),
+          ${rollupSales("changes")}`,
+      ),
+    ),
+  );
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { isoTime, type JsonText, money } from "../db/sql-json";
 
@@ -17,40 +17,107 @@ export interface SalesReport {
   products: (ReportFigures & { product_id: number; product_name: string })[];
 }
 
+export interface ReportRange {
+  from: string | null;
+  to: string | null;
+}
+
+/** Days as `YYYY-MM-DD`, months as their first day. */
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+const nextMonth = (month: string) => {
+  const d = new Date(`${month}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+};
+
 /**
- * Sales over the lines' captured prices, aggregated by Postgres in one statement, as JSON text
- * with exact sums. `from` and `to` are inclusive UTC dates of the order's creation; null leaves
- * that side open. `version` covers the range and the figures but not generated_at, so a rebuilt
- * report with the same figures keeps its (weak) ETag.
+ * Splits an inclusive day range into the whole calendar months it covers, read from the
+ * `sales_monthly` rollup, and the days at either edge, scanned from the lines. Null bounds are
+ * open; an edge is a half-open [from, until) interval of days.
  */
-export async function salesReport(db: Db, range: { from: string | null; to: string | null }) {
+export function splitRange({ from, to }: ReportRange) {
+  const until = to === null ? null : addDays(to, 1);
+  const firstMonth = from === null ? null : from === monthOf(from) ? from : nextMonth(monthOf(from));
+  const endMonth = until === null ? null : monthOf(until);
+  if (firstMonth !== null && endMonth !== null && firstMonth >= endMonth) {
+    return { months: null, edges: [{ from, until }] };
+  }
+  const edges: { from: string | null; until: string | null }[] = [];
+  if (from !== null && firstMonth !== null && from < firstMonth) edges.push({ from, until: firstMonth });
+  if (until !== null && endMonth !== null && endMonth < until) edges.push({ from: endMonth, until });
+  return { months: { from: firstMonth, until: endMonth }, edges };
+}
+
+const dayBound = (
+  column: SQL,
+  from: string | null,
+  until: string | null,
+) => sql`(${from}::date is null or ${column} >= (${from}::date)::timestamp at time zone 'UTC')
+  and (${until}::date is null or ${column} < (${until}::date)::timestamp at time zone 'UTC')`;
+
+/**
+ * Sales over the lines' captured prices, in one statement, as JSON text with exact sums: whole
+ * months from the monthly rollup and the edge days from the lines, so a year over a million lines
+ * reads about one row per product and month. Products are ranked by revenue and the first `limit`
+ * returned; their distinct order counts, and the orders total, are counted exactly. `version`
+ * covers the range and the figures but not generated_at, so a rebuilt report keeps its (weak) ETag.
+ */
+export async function salesReport(db: Db, range: ReportRange, limit: number) {
+  const { months, edges } = splitRange(range);
+  const inRange = (column: SQL) => dayBound(column, range.from, range.to === null ? null : addDays(range.to, 1));
+  const edgeFilter = edges.length
+    ? sql.join(
+        edges.map((e) => sql`(${dayBound(sql`o.created_at`, e.from, e.until)})`),
+        sql` or `,
+      )
+    : sql`false`;
   const { rows } = await db.execute<{ body: JsonText<SalesReport>; version: string }>(sql`
-    with lines as (
-      select l.order_id, l.product_id, l.amount,
-             l.amount * l.unit_price as revenue, l.amount * l.unit_cost as cost
-      from orders_products l join orders o on o.id = l.order_id
-      where (${range.from}::date is null or o.created_at >= (${range.from}::date)::timestamp at time zone 'UTC')
-        and (${range.to}::date is null or o.created_at < (${range.to}::date + 1)::timestamp at time zone 'UTC')
+    with per_product as (
+      select product_id, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost
+      from (
+        select product_id, order_lines, units, revenue, cost from sales_monthly
+        where ${
+          months === null
+            ? sql`false`
+            : sql`(${months.from}::date is null or month >= ${months.from}::date)
+          and (${months.until}::date is null or month < ${months.until}::date)`
+        }
+        union all
+        select l.product_id, count(*), sum(l.amount), sum(l.amount * l.unit_price), sum(l.amount * l.unit_cost)
+        from orders o join orders_products l on l.order_id = o.id
+        where ${edgeFilter}
+        group by l.product_id
+      ) parts
+      group by product_id
+      having sum(order_lines) > 0
     ),
-    per_product as (
-      select x.product_id, p.product_name, count(distinct x.order_id) as orders, sum(x.amount) as units,
-             sum(x.revenue) as revenue, sum(x.cost) as cost
-      from lines x join products p on p.id = x.product_id
-      group by x.product_id, p.product_name
+    ranked as (
+      select x.*, p.product_name from per_product x join products p on p.id = x.product_id
+      order by x.revenue desc, x.product_id limit ${limit}
+    ),
+    ranked_orders as (
+      select l.product_id, count(distinct l.order_id) as orders
+      from orders_products l join orders o on o.id = l.order_id
+      where l.product_id in (select product_id from ranked) and ${inRange(sql`o.created_at`)}
+      group by l.product_id
     ),
     figures as (
       select json_build_object('from', ${range.from}::text, 'to', ${range.to}::text) as range,
         (select json_build_object(
-          'orders', count(distinct order_id), 'order_lines', count(*), 'units', coalesce(sum(amount), 0),
+          'orders', (select count(*) from orders o where o.line_count > 0 and ${inRange(sql`o.created_at`)}),
+          'order_lines', coalesce(sum(order_lines), 0), 'units', coalesce(sum(units), 0),
           'revenue', ${money(sql`coalesce(sum(revenue), 0)`)}, 'cost', ${money(sql`coalesce(sum(cost), 0)`)},
           'profit', ${money(sql`coalesce(sum(revenue) - sum(cost), 0)`)})
-         from lines) as totals,
+         from per_product) as totals,
         coalesce((
           select json_agg(json_build_object(
-            'product_id', product_id, 'product_name', product_name, 'orders', orders, 'units', units,
-            'revenue', ${money(sql`revenue`)}, 'cost', ${money(sql`cost`)}, 'profit', ${money(sql`revenue - cost`)})
-            order by revenue desc, product_id)
-          from per_product), '[]'::json) as products
+            'product_id', r.product_id, 'product_name', r.product_name, 'orders', coalesce(ro.orders, 0),
+            'units', r.units, 'revenue', ${money(sql`r.revenue`)}, 'cost', ${money(sql`r.cost`)},
+            'profit', ${money(sql`r.revenue - r.cost`)})
+            order by r.revenue desc, r.product_id)
+          from ranked r left join ranked_orders ro using (product_id)), '[]'::json) as products
     )
     select json_build_object('generated_at', ${isoTime(sql`clock_timestamp()`)}, 'range', f.range,
              'totals', f.totals, 'products', f.products)::text as body,

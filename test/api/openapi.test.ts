@@ -219,6 +219,7 @@ describe("GET /openapi.json", () => {
     expect(params).toEqual([
       ["from", "query", false],
       ["to", "query", false],
+      ["limit", "query", false],
       ["if-none-match", "header", false],
     ]);
   });

@@ -112,3 +112,17 @@ describe("If-Match races: exactly one writer wins", () => {
     expect(row?.amount).toBe(winner?.body.amount);
   });
 });
+
+describe("report rollups under concurrent writers", () => {
+  it("20 concurrent orders of one product, queued behind its rollup row, all land in it", async () => {
+    await createProduct();
+    await createOrder([1], [1]);
+    const answers = await raceBehindLock(
+      "select 1 from sales_monthly for update",
+      range(20).map((i) => () => api("/orders", { method: "POST", json: { product_ids: [1], amounts: [i + 1] } })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(range(20).map(() => 201));
+    const [row] = await db().query("select order_lines, units from sales_monthly");
+    expect([Number(row?.order_lines), Number(row?.units)]).toEqual([21, 1 + (20 * 21) / 2]);
+  });
+});

@@ -34,6 +34,13 @@ export const ReportQuerySchema = z
   .object({
     from: date.optional().openapi({ example: "2026-01-01", description: "First day, inclusive (UTC)" }),
     to: date.optional().openapi({ example: "2026-12-31", description: "Last day, inclusive (UTC)" }),
+    limit: z.coerce
+      .number({ error: "must be an integer from 1 to 1000" })
+      .int("must be an integer from 1 to 1000")
+      .min(1, "must be an integer from 1 to 1000")
+      .max(1000, "must be an integer from 1 to 1000")
+      .default(100)
+      .openapi({ example: 100, description: "How many products, highest revenue first (default 100, at most 1000)" }),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" });
 

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { chair, createOrder, createProduct, desk, lamp, type Report } from "../fixtures";
+import { api, db } from "../helpers";
+
+const rollups = () =>
+  db().query(
+    "select month::text, product_id, order_lines, units, revenue::text, cost::text from sales_monthly where order_lines <> 0 order by 1, 2",
+  );
+const lineCounts = () => db().query("select id, line_count from orders order by id");
+
+async function write(path: string, method: string, json?: unknown) {
+  const res = await api(path, { method, ...(json === undefined ? {} : { json }) });
+  expect(res.status).toBeLessThan(300);
+}
+
+describe("report rollups", () => {
+  it("stay equal to a rebuild from the lines after every kind of write", async () => {
+    for (const p of [desk, chair, lamp]) await createProduct(p);
+    await createOrder([1, 2], [2, 4]);
+    await createOrder([3, 3], [1, 2]);
+    await write("/orders-batch", "POST", [
+      { product_ids: [1], amounts: [5] },
+      { product_ids: [2, 3], amounts: [1, 1] },
+    ]);
+    await write("/orders/1", "PUT", { product_ids: [3, 1], amounts: [7, 1] });
+    await write("/orders_products", "POST", { order_id: 2, product_id: 1, amount: 3 });
+    await write("/orders_products-batch", "POST", [
+      { order_id: 3, product_id: 2, amount: 2 },
+      { order_id: 4, product_id: 2, amount: 6 },
+    ]);
+    // A line moved to another order and product, one repriced by its amount only.
+    await write("/orders_products/7", "PUT", { order_id: 1, product_id: 2, amount: 9 });
+    await write("/orders_products/8", "PUT", { order_id: 3, product_id: 2, amount: 4 });
+    await write("/products/1", "PUT", { ...desk, price: 999 });
+    await write("/orders_products/9", "DELETE");
+    await write("/orders_products-batch", "DELETE", [3, 4, 99]);
+    await write("/orders/4", "DELETE");
+    await write("/orders-batch", "DELETE", [2, 98]);
+
+    const kept = await rollups();
+    const counts = await lineCounts();
+    expect(kept.length).toBeGreaterThan(0);
+    await db().query("select rebuild_report_rollups()");
+    expect(await rollups()).toEqual(kept);
+    expect(await lineCounts()).toEqual(counts);
+  });
+
+  it("answers the first `limit` products by revenue, with totals over all of them", async () => {
+    for (const p of [desk, chair, lamp]) await createProduct(p);
+    await createOrder([1, 2, 3], [1, 10, 1]);
+    const all = await api<Report>("/reports-all");
+    const top = await api<Report>("/reports-all?limit=1");
+    expect(top.status).toBe(200);
+    expect(top.body.products).toEqual([all.body.products[0]]);
+    expect(top.body.products[0]?.product_name).toBe("Chair");
+    expect(top.body.totals).toEqual(all.body.totals);
+    const refused = await api("/reports-all?limit=1001");
+    expect(refused.status).toBe(422);
+  });
+});
