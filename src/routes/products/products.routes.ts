@@ -1,20 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   BatchDeletedSchema,
+  BEARER,
   ConditionalReadHeaders,
   CountSchema,
   cachedResponses,
   DeletedSchema,
   errorResponses,
+  errorStatuses,
   IdListSchema,
   IdParamsSchema,
   jsonBody,
   jsonContent,
   PagingQuerySchema,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  WriteResponseHeaders,
+  PUBLIC,
   writeHeaders,
+  writeResponseHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, Money, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
 import { cached } from "../../middleware/cache";
@@ -62,18 +63,25 @@ export const ProductReplaceSchema = z
 export type ProductInput = z.infer<typeof ProductInputSchema>;
 
 const tags = ["Products"];
-const security = [{ bearerAuth: [] }];
+const one = { instance: "/products/1", resource: "Product" };
+const invalidPrice = { path: "price", message: "must have at most 2 decimal places", code: "custom" };
+const referenced = "Product 1 is still referenced by order lines";
 
 export const list = createRoute({
   method: "get",
   middleware: [cached("products")] as const,
   path: "/products",
+  operationId: "listProducts",
   tags,
+  security: PUBLIC,
   summary: "List products by id",
   request: { headers: ConditionalReadHeaders, query: PagingQuerySchema },
   responses: {
     ...cachedResponses(z.array(ProductSchema), "One page of products; a page past the end is []", { paged: true }),
-    ...errorResponses(422, ...READ_ERRORS),
+    ...errorResponses(errorStatuses.read({ query: true }), {
+      instance: "/products",
+      invalid: { path: "page_size", message: "must be an integer from 1 to 100", code: "too_big" },
+    }),
   },
 });
 
@@ -81,12 +89,14 @@ export const count = createRoute({
   method: "get",
   middleware: [cached("products")] as const,
   path: "/products-count",
+  operationId: "countProducts",
   tags,
+  security: PUBLIC,
   summary: "Count products",
   request: { headers: ConditionalReadHeaders },
   responses: {
     ...cachedResponses(CountSchema, "The number of products, as a bare integer"),
-    ...errorResponses(...READ_ERRORS),
+    ...errorResponses(errorStatuses.read(), { instance: "/products-count" }),
   },
 });
 
@@ -94,36 +104,40 @@ export const getOne = createRoute({
   method: "get",
   middleware: [cached("products")] as const,
   path: "/products/{id}",
+  operationId: "getProduct",
   tags,
+  security: PUBLIC,
   summary: "Get one product",
   request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
   responses: {
     ...cachedResponses(ProductSchema, "The product"),
-    ...errorResponses(404, 422, ...READ_ERRORS),
+    ...errorResponses(errorStatuses.read({ id: true }), one),
   },
 });
 
 export const create = createRoute({
   method: "post",
   path: "/products",
+  operationId: "createProduct",
   tags,
-  security,
+  security: BEARER,
   summary: "Create a product",
   request: { headers: writeHeaders(), body: jsonBody(ProductInputSchema, "The new product") },
   responses: {
     201: {
       ...jsonContent(ProductSchema, "The created product"),
-      headers: z.object({ Location: z.string().openapi({ example: "/products/1" }), ...WriteResponseHeaders }),
+      headers: writeResponseHeaders({ location: "/products/1" }),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write({ body: true }), { instance: "/products", invalid: invalidPrice }),
   },
 });
 
 export const update = createRoute({
   method: "put",
   path: "/products/{id}",
+  operationId: "replaceProduct",
   tags,
-  security,
+  security: BEARER,
   summary: "Replace a product",
   request: {
     headers: writeHeaders({ ifMatch: true }),
@@ -131,53 +145,65 @@ export const update = createRoute({
     body: jsonBody(ProductReplaceSchema, "The product's new state"),
   },
   responses: {
-    200: { ...jsonContent(ProductSchema, "The replaced product"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, ...WRITE_ERRORS),
+    200: { ...jsonContent(ProductSchema, "The replaced product"), headers: writeResponseHeaders({ etag: true }) },
+    ...errorResponses(errorStatuses.write({ body: true, id: true }), { ...one, invalid: invalidPrice }),
   },
 });
 
 export const remove = createRoute({
   method: "delete",
   path: "/products/{id}",
+  operationId: "deleteProduct",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete a product",
+  description: "Refused with 409 while order lines reference the product.",
   request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
   responses: {
-    202: { ...jsonContent(DeletedSchema, "The product is deleted"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, 409, ...WRITE_ERRORS),
+    202: { ...jsonContent(DeletedSchema, "The product is deleted"), headers: writeResponseHeaders() },
+    ...errorResponses(errorStatuses.write({ body: false, id: true }), { ...one, conflict: referenced }),
   },
 });
 
 export const createBatch = createRoute({
   method: "post",
   path: "/products-batch",
+  operationId: "createProducts",
   tags,
-  security,
+  security: BEARER,
   summary: "Create up to 1000 products atomically",
   request: { headers: writeHeaders(), body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
   responses: {
     201: {
       ...jsonContent(z.array(ProductSchema), "The created products, in input order"),
-      headers: z.object(WriteResponseHeaders),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write({ body: true }), {
+      instance: "/products-batch",
+      invalid: { ...invalidPrice, path: "0.price" },
+    }),
   },
 });
 
 export const deleteBatch = createRoute({
   method: "delete",
   path: "/products-batch",
+  operationId: "deleteProducts",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete up to 1000 products atomically",
+  description: "Refused with 409, deleting none, while order lines reference any of them.",
   request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
     202: {
       ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
-      headers: z.object(WriteResponseHeaders),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(409, ...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write({ body: true }), {
+      instance: "/products-batch",
+      invalid: { path: "0", message: "Too small: expected number to be >=1", code: "too_small" },
+      conflict: referenced,
+    }),
   },
 });
 

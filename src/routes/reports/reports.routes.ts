@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ConditionalReadHeaders, cachedResponses, errorResponses, READ_ERRORS } from "../../lib/openapi";
+import { ConditionalReadHeaders, cachedResponses, errorResponses, errorStatuses, PUBLIC } from "../../lib/openapi";
 import { cached } from "../../middleware/cache";
 
 const figures = {
@@ -40,11 +40,19 @@ export const report = createRoute({
   method: "get",
   middleware: [cached("orders", "lines", "products")] as const,
   path: "/reports-all",
+  operationId: "getReport",
   tags: ["Reports"],
+  security: PUBLIC,
   summary: "Sales report over the captured line prices",
   description: "Products never ordered in the range are left out; products are sorted by revenue, highest first.",
   request: { headers: ConditionalReadHeaders, query: ReportQuerySchema },
-  responses: { ...cachedResponses(ReportSchema, "The report"), ...errorResponses(422, ...READ_ERRORS) },
+  responses: {
+    ...cachedResponses(ReportSchema, "The report"),
+    ...errorResponses(errorStatuses.read({ query: true }), {
+      instance: "/reports-all",
+      invalid: { path: "to", message: "must not be before from", code: "custom" },
+    }),
+  },
 });
 
 export type ReportRoute = typeof report;
