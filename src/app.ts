@@ -1,5 +1,5 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { createApp } from "./lib/create-app";
+import docs from "./routes/docs/docs.index";
 import orderLines from "./routes/order-lines/order-lines.index";
 import orders from "./routes/orders/orders.index";
 import products from "./routes/products/products.index";
@@ -41,6 +41,6 @@ app.doc31("/openapi.json", (c) => ({
     { name: "Reports", description: "Sales figures over a date range" },
   ],
 }));
-app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+app.route("/", docs);
 
 export default app;

@@ -47,6 +47,8 @@ export interface Bindings {
   CACHE_TTL_SECONDS?: string;
   RATE_LIMIT_WRITES_PER_MINUTE?: string;
   RATE_LIMIT_READS_PER_MINUTE?: string;
+  /** Workers static assets: the docs page's Swagger UI files (wrangler.toml [assets]). */
+  ASSETS?: Fetcher;
 }
 
 export class ConfigError extends Error {
