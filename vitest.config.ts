@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 // Tests that need Redis answering: they assert cache hits, replays or limits.
 const NEEDS_REDIS = [
   "test/api/cache.test.ts",
+  "test/api/cors.test.ts",
   "test/api/conditional.test.ts",
   "test/api/idempotency.test.ts",
   "test/api/rate-limit.test.ts",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CorsOriginsSchema } from "./lib/cors-policy";
 
 // Workers pass unset bindings as undefined and blank `--var`s as "", so both mean "not set".
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -23,6 +24,7 @@ const EnvSchema = z
     CACHE_TTL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).transform((v) => v ?? 300),
     RATE_LIMIT_WRITES_PER_MINUTE: optional(z.coerce.number().int().min(1)),
     RATE_LIMIT_READS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
+    CORS_ORIGINS: CorsOriginsSchema,
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
@@ -47,6 +49,7 @@ export interface Bindings {
   CACHE_TTL_SECONDS?: string;
   RATE_LIMIT_WRITES_PER_MINUTE?: string;
   RATE_LIMIT_READS_PER_MINUTE?: string;
+  CORS_ORIGINS?: string;
   /** Workers static assets: the docs page's Swagger UI files (wrangler.toml [assets]). */
   ASSETS?: Fetcher;
 }

@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { auth } from "../middleware/auth";
 import { cacheStatus } from "../middleware/cache";
 import { clients } from "../middleware/clients";
+import { cors } from "../middleware/cors";
 import { idempotency } from "../middleware/idempotency";
 import { jsonBody } from "../middleware/json-body";
 import { rateLimit } from "../middleware/rate-limit";
@@ -28,6 +29,8 @@ export function createApp(): AppOpenAPI {
   app.use(cacheStatus);
   // The docs page sets its own Content-Security-Policy; JSON answers load nothing.
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  // Before the clients, auth and rate limits: a preflight is answered here, with no round trip.
+  app.use(cors);
   app.use(clients);
   app.use(auth);
   app.use(rateLimit);
