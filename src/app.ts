@@ -6,10 +6,16 @@ import products from "./routes/products/products.index";
 import reports from "./routes/reports/reports.index";
 import root from "./routes/root/root.index";
 
-const app = createApp();
+// Chained, so the app's type carries every route for hono/client (`hc<AppType>`).
+const app = createApp()
+  .route("/", root)
+  .route("/", products)
+  .route("/", orders)
+  .route("/", orderLines)
+  .route("/", reports);
 
-const routers = [root, products, orders, orderLines, reports] as const;
-for (const router of routers) app.route("/", router);
+/** Every API route with its request and response types, for `hc<AppType>(url)`. */
+export type AppType = typeof app;
 
 const DESCRIPTION = `Products, orders, order lines and sales reports, served by a Cloudflare Worker.
 

@@ -13,40 +13,46 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description: string) =>
   required: true,
 });
 
+// Why a status can happen; the lists below are built from these parts.
+/** Rate limits, and the unexpected. */
+const ANY = [429, 500] as const;
+/** The database cannot be reached (nor Redis, for a write with an Idempotency-Key). */
+const DATABASE = [503] as const;
+/** A path id: malformed (422) or unknown (404). */
+const BY_ID = [404, 422] as const;
+/** Query parameters that break a rule. */
+const QUERY = [422] as const;
+/**
+ * Every write: no key (401), a conflict or its Idempotency-Key still running (409), a rule
+ * broken or the Idempotency-Key malformed or reused for another request (422).
+ */
+const WRITE = [401, 409, 422] as const;
+/** A body: not JSON (415), malformed (400), too large (413), breaking a rule (422). */
+const BODY = [400, 413, 415, 422] as const;
+/** If-Match names a version the resource no longer has. */
+const IF_MATCH = [412] as const;
+
 /**
  * The error statuses each kind of operation can answer, kept in this one place: a status the
- * API starts answering is added here and reaches every operation of that kind.
+ * API starts answering is added to its part above and reaches every operation of that kind.
+ * Literal types, so hono/client types each status's body.
  */
 export const errorStatuses = {
-  /** Answered by the Worker alone (no database, no Redis): only rate limits and the unexpected. */
-  meta: () => [429, 500],
-  /** A read from the database; `id`: a path id (malformed → 422, unknown → 404); `query`: query parameters. */
-  read: ({ id = false, query = false }: { id?: boolean; query?: boolean } = {}) => [
-    ...(id ? [404] : []),
-    ...(id || query ? [422] : []),
-    429,
-    500,
-    503,
-  ],
-  /**
-   * A write. Every write can answer 401 (no key), 409 (a conflict, or its Idempotency-Key is
-   * still running), 422 (a rule broken, or the Idempotency-Key malformed or reused for another
-   * request) and 503 (database, or Redis for an Idempotency-Key). `body`: 400/413/415 for the
-   * body itself. `id`: one resource by id, so 404 and If-Match's 412.
-   */
-  write: ({ body, id = false }: { body: boolean; id?: boolean }) => [
-    ...(body ? [400] : []),
-    401,
-    ...(id ? [404] : []),
-    409,
-    ...(id ? [412] : []),
-    ...(body ? [413, 415] : []),
-    422,
-    429,
-    500,
-    503,
-  ],
-};
+  /** Answered by the Worker alone: GET / and /health (whose 503 is its own body). */
+  meta: [...ANY],
+  /** A read without parameters. */
+  read: [...ANY, ...DATABASE],
+  /** A read with query parameters. */
+  readQuery: [...ANY, ...DATABASE, ...QUERY],
+  /** A read of one resource by id. */
+  readOne: [...ANY, ...DATABASE, ...BY_ID],
+  /** A write with a body and no path id (POST, batch DELETE). */
+  write: [...ANY, ...DATABASE, ...WRITE, ...BODY],
+  /** PUT of one resource. */
+  replaceOne: [...ANY, ...DATABASE, ...WRITE, ...BODY, ...BY_ID, ...IF_MATCH],
+  /** DELETE of one resource: no body. */
+  deleteOne: [...ANY, ...DATABASE, ...WRITE, ...BY_ID, ...IF_MATCH],
+} as const;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "The body is not valid JSON",
@@ -168,12 +174,11 @@ function problemResponse(status: number, ex: ProblemExamples, write: boolean) {
 }
 
 /** Problem+json responses for `statuses` (from `errorStatuses`), each with its own example body. */
-export function errorResponses(statuses: readonly number[], examples: ProblemExamples) {
+export function errorResponses<const S extends readonly number[]>(statuses: S, examples: ProblemExamples) {
   const write = statuses.includes(401);
-  return Object.fromEntries(statuses.map((s) => [s, problemResponse(s, examples, write)])) as Record<
-    number,
-    ReturnType<typeof problemResponse>
-  >;
+  return Object.fromEntries(statuses.map((s) => [s, problemResponse(s, examples, write)])) as {
+    [Status in S[number]]: ReturnType<typeof problemResponse>;
+  };
 }
 
 /** Reads are public; writes need the bearer key (the scheme is registered in app.ts). */
@@ -193,13 +198,16 @@ const Link = z
   .optional()
   .openapi({ description: 'rel="next" while more may follow', example: '</products?page=2&page_size=2>; rel="next"' });
 
-/** Headers a cached GET accepts. */
-export const ConditionalReadHeaders = z.object({
-  "if-none-match": z
-    .string()
-    .optional()
-    .openapi({ description: "An ETag from an earlier answer: 304 while it still matches" }),
-});
+// Request headers are documented as parameters, not validated schemas: the middleware reads
+// them, and hono/client then leaves them optional (its `headers` option) instead of requiring a
+// `header` object on every call.
+const header = (name: string, description: string) =>
+  ({ name, in: "header", required: false, description, schema: { type: "string" } }) as const;
+
+/** What a cached GET accepts. */
+export const conditionalReadParameters = [
+  header("If-None-Match", "An ETag from an earlier answer: 304 while it still matches"),
+];
 
 /** The 200 and 304 answers of a cached GET. */
 export function cachedResponses<T extends z.ZodType>(
@@ -225,22 +233,18 @@ export function cachedResponses<T extends z.ZodType>(
   };
 }
 
-/** Headers every write accepts; `ifMatch` for PUT and DELETE of one resource. */
-export function writeHeaders(options: { ifMatch?: boolean } = {}) {
-  return z.object({
+/** What every write accepts; `ifMatch` for PUT and DELETE of one resource. */
+export function writeParameters(options: { ifMatch?: boolean } = {}) {
+  return [
     // No example on purpose: Swagger UI would pre-fill it, and every "Try it out" would share one key.
-    "idempotency-key": z.string().optional().openapi({
-      description:
-        "Makes retries safe: the first 2xx answer is kept 24 h and replayed (Idempotent-Replayed: true) for the same key and request. Use a fresh value (e.g. a UUID) per logical write.",
-    }),
+    header(
+      "Idempotency-Key",
+      "Makes retries safe: the first 2xx answer is kept 24 h and replayed (Idempotent-Replayed: true) for the same key and request. Use a fresh value (e.g. a UUID) per logical write.",
+    ),
     ...(options.ifMatch
-      ? {
-          "if-match": z.string().optional().openapi({
-            description: "An ETag from a GET: the write fails with 412 if the resource changed since",
-          }),
-        }
-      : {}),
-  });
+      ? [header("If-Match", "An ETag from a GET: the write fails with 412 if the resource changed since")]
+      : []),
+  ];
 }
 
 /**

@@ -248,7 +248,7 @@ describe("GET /openapi.json", () => {
       const body = operation.requestBody !== undefined;
       const id = path.includes("{id}");
       const params = (operation.parameters ?? []).filter((p) => p.in === "path" || p.in === "query");
-      const ifMatch = (operation.parameters ?? []).some((p) => p.name === "if-match");
+      const ifMatch = (operation.parameters ?? []).some((p) => p.name === "If-Match");
       for (const status of ["400", "413", "415"]) has(status, body);
       has("404", id);
       has("412", ifMatch);
@@ -296,7 +296,7 @@ describe("GET /openapi.json", () => {
         if (p.in === "path") expect(p.schema?.example, `${name} ${p.name}`).toBe(1);
       }
       if (WRITE_METHODS.has(method)) {
-        expect((operation.parameters ?? []).some((p) => p.name === "idempotency-key" && p.in === "header")).toBe(true);
+        expect((operation.parameters ?? []).some((p) => p.name === "Idempotency-Key" && p.in === "header")).toBe(true);
       }
     }
   });
@@ -353,9 +353,9 @@ describe("GET /openapi.json", () => {
     });
     const params = (doc.paths["/reports-all"]?.get?.parameters ?? []).map((p) => [p.name, p.in, p.required]);
     expect(params).toEqual([
+      ["If-None-Match", "header", false],
       ["from", "query", false],
       ["to", "query", false],
-      ["if-none-match", "header", false],
     ]);
   });
 });

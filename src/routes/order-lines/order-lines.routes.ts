@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   BatchDeletedSchema,
   BEARER,
-  ConditionalReadHeaders,
   CountSchema,
   cachedResponses,
+  conditionalReadParameters,
   DeletedSchema,
   errorResponses,
   errorStatuses,
@@ -13,7 +13,7 @@ import {
   jsonBody,
   jsonContent,
   PUBLIC,
-  writeHeaders,
+  writeParameters,
   writeResponseHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
@@ -65,10 +65,10 @@ export const count = createRoute({
   tags,
   security: PUBLIC,
   summary: "Count order lines",
-  request: { headers: ConditionalReadHeaders },
+  parameters: conditionalReadParameters,
   responses: {
     ...cachedResponses(CountSchema, "The number of order lines, as a bare integer"),
-    ...errorResponses(errorStatuses.read(), { instance: "/orders_products-count" }),
+    ...errorResponses(errorStatuses.read, { instance: "/orders_products-count" }),
   },
 });
 
@@ -80,10 +80,11 @@ export const getOne = createRoute({
   tags,
   security: PUBLIC,
   summary: "Get one order line",
-  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
+  parameters: conditionalReadParameters,
+  request: { params: IdParamsSchema },
   responses: {
     ...cachedResponses(OrderLineSchema, "The order line"),
-    ...errorResponses(errorStatuses.read({ id: true }), one),
+    ...errorResponses(errorStatuses.readOne, one),
   },
 });
 
@@ -95,13 +96,14 @@ export const create = createRoute({
   security: BEARER,
   summary: "Add a line to an order",
   description: "The line keeps the product's current price and cost.",
-  request: { headers: writeHeaders(), body: jsonBody(OrderLineInputSchema, "The new line") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(OrderLineInputSchema, "The new line") },
   responses: {
     201: {
       ...jsonContent(OrderLineSchema, "The created line"),
       headers: writeResponseHeaders({ location: "/orders_products/12" }),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), { instance: "/orders_products", invalid: unknownOrder }),
+    ...errorResponses(errorStatuses.write, { instance: "/orders_products", invalid: unknownOrder }),
   },
 });
 
@@ -113,14 +115,14 @@ export const update = createRoute({
   security: BEARER,
   summary: "Replace an order line",
   description: "The captured price and cost are kept unless the product changes.",
+  parameters: writeParameters({ ifMatch: true }),
   request: {
-    headers: writeHeaders({ ifMatch: true }),
     params: IdParamsSchema,
     body: jsonBody(OrderLineReplaceSchema, "The line's new state"),
   },
   responses: {
     200: { ...jsonContent(OrderLineSchema, "The replaced line"), headers: writeResponseHeaders({ etag: true }) },
-    ...errorResponses(errorStatuses.write({ body: true, id: true }), { ...one, invalid: unknownOrder }),
+    ...errorResponses(errorStatuses.replaceOne, { ...one, invalid: unknownOrder }),
   },
 });
 
@@ -131,10 +133,11 @@ export const remove = createRoute({
   tags,
   security: BEARER,
   summary: "Delete an order line",
-  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  parameters: writeParameters({ ifMatch: true }),
+  request: { params: IdParamsSchema },
   responses: {
     202: { ...jsonContent(DeletedSchema, "The line is deleted"), headers: writeResponseHeaders() },
-    ...errorResponses(errorStatuses.write({ body: false, id: true }), one),
+    ...errorResponses(errorStatuses.deleteOne, one),
   },
 });
 
@@ -145,13 +148,14 @@ export const createBatch = createRoute({
   tags,
   security: BEARER,
   summary: "Add up to 1000 lines atomically",
-  request: { headers: writeHeaders(), body: jsonBody(batchOf(OrderLineInputSchema), "Lines to create, all or none") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(batchOf(OrderLineInputSchema), "Lines to create, all or none") },
   responses: {
     201: {
       ...jsonContent(z.array(OrderLineSchema), "The created lines, in input order"),
       headers: writeResponseHeaders(),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), {
+    ...errorResponses(errorStatuses.write, {
       instance: "/orders_products-batch",
       invalid: unknownOrder,
     }),
@@ -165,13 +169,14 @@ export const deleteBatch = createRoute({
   tags,
   security: BEARER,
   summary: "Delete up to 1000 lines atomically",
-  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
     202: {
       ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
       headers: writeResponseHeaders(),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), {
+    ...errorResponses(errorStatuses.write, {
       instance: "/orders_products-batch",
       invalid: { path: "0", message: "Too small: expected number to be >=1", code: "too_small" },
     }),

@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   BatchDeletedSchema,
   BEARER,
-  ConditionalReadHeaders,
   CountSchema,
   cachedResponses,
+  conditionalReadParameters,
   DeletedSchema,
   errorResponses,
   errorStatuses,
@@ -14,7 +14,7 @@ import {
   jsonContent,
   PagingQuerySchema,
   PUBLIC,
-  writeHeaders,
+  writeParameters,
   writeResponseHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
@@ -93,10 +93,11 @@ export const list = createRoute({
   tags,
   security: PUBLIC,
   summary: "List orders with their lines, by id",
-  request: { headers: ConditionalReadHeaders, query: PagingQuerySchema },
+  parameters: conditionalReadParameters,
+  request: { query: PagingQuerySchema },
   responses: {
     ...cachedResponses(z.array(OrderSchema), "One page of orders; a page past the end is []", { paged: true }),
-    ...errorResponses(errorStatuses.read({ query: true }), {
+    ...errorResponses(errorStatuses.readQuery, {
       instance: "/orders-list",
       invalid: { path: "page", message: "must be an integer ≥ 1", code: "too_small" },
     }),
@@ -111,10 +112,10 @@ export const count = createRoute({
   tags,
   security: PUBLIC,
   summary: "Count orders",
-  request: { headers: ConditionalReadHeaders },
+  parameters: conditionalReadParameters,
   responses: {
     ...cachedResponses(CountSchema, "The number of orders, as a bare integer"),
-    ...errorResponses(errorStatuses.read(), { instance: "/orders-count" }),
+    ...errorResponses(errorStatuses.read, { instance: "/orders-count" }),
   },
 });
 
@@ -126,8 +127,9 @@ export const getOne = createRoute({
   tags,
   security: PUBLIC,
   summary: "Get one order with its lines and total",
-  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
-  responses: { ...cachedResponses(OrderSchema, "The order"), ...errorResponses(errorStatuses.read({ id: true }), one) },
+  parameters: conditionalReadParameters,
+  request: { params: IdParamsSchema },
+  responses: { ...cachedResponses(OrderSchema, "The order"), ...errorResponses(errorStatuses.readOne, one) },
 });
 
 export const create = createRoute({
@@ -138,13 +140,14 @@ export const create = createRoute({
   security: BEARER,
   summary: "Create an order from product ids and amounts",
   description: "Each line keeps the product's current price and cost. Unknown product ids fail the whole order.",
-  request: { headers: writeHeaders(), body: jsonBody(OrderInputSchema, "Two arrays of the same length, 1–100 lines") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(OrderInputSchema, "Two arrays of the same length, 1–100 lines") },
   responses: {
     201: {
       ...jsonContent(z.number().int().openapi({ example: 7 }), "The new order's id, as a bare integer"),
       headers: writeResponseHeaders({ location: "/orders/7" }),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), { instance: "/orders", invalid: unknownProducts }),
+    ...errorResponses(errorStatuses.write, { instance: "/orders", invalid: unknownProducts }),
   },
 });
 
@@ -155,14 +158,14 @@ export const update = createRoute({
   tags,
   security: BEARER,
   summary: "Replace an order's lines atomically",
+  parameters: writeParameters({ ifMatch: true }),
   request: {
-    headers: writeHeaders({ ifMatch: true }),
     params: IdParamsSchema,
     body: jsonBody(OrderReplaceSchema, "The order's new lines"),
   },
   responses: {
     200: { ...jsonContent(OrderSchema, "The order as replaced"), headers: writeResponseHeaders({ etag: true }) },
-    ...errorResponses(errorStatuses.write({ body: true, id: true }), { ...one, invalid: unknownProducts }),
+    ...errorResponses(errorStatuses.replaceOne, { ...one, invalid: unknownProducts }),
   },
 });
 
@@ -173,10 +176,11 @@ export const remove = createRoute({
   tags,
   security: BEARER,
   summary: "Delete an order and its lines",
-  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  parameters: writeParameters({ ifMatch: true }),
+  request: { params: IdParamsSchema },
   responses: {
     202: { ...jsonContent(DeletedSchema, "The order is deleted"), headers: writeResponseHeaders() },
-    ...errorResponses(errorStatuses.write({ body: false, id: true }), one),
+    ...errorResponses(errorStatuses.deleteOne, one),
   },
 });
 
@@ -187,13 +191,14 @@ export const createBatch = createRoute({
   tags,
   security: BEARER,
   summary: "Create up to 1000 orders atomically",
-  request: { headers: writeHeaders(), body: jsonBody(batchOf(OrderInputSchema), "Orders to create, all or none") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(batchOf(OrderInputSchema), "Orders to create, all or none") },
   responses: {
     201: {
       ...jsonContent(z.array(z.number().int()).openapi({ example: [7, 8] }), "The new orders' ids, in input order"),
       headers: writeResponseHeaders(),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), { instance: "/orders-batch", invalid: unknownProducts }),
+    ...errorResponses(errorStatuses.write, { instance: "/orders-batch", invalid: unknownProducts }),
   },
 });
 
@@ -204,13 +209,14 @@ export const deleteBatch = createRoute({
   tags,
   security: BEARER,
   summary: "Delete up to 1000 orders and their lines atomically",
-  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
     202: {
       ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
       headers: writeResponseHeaders(),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), {
+    ...errorResponses(errorStatuses.write, {
       instance: "/orders-batch",
       invalid: { path: "0", message: "Too small: expected number to be >=1", code: "too_small" },
     }),

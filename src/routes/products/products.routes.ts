@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   BatchDeletedSchema,
   BEARER,
-  ConditionalReadHeaders,
   CountSchema,
   cachedResponses,
+  conditionalReadParameters,
   DeletedSchema,
   errorResponses,
   errorStatuses,
@@ -14,7 +14,7 @@ import {
   jsonContent,
   PagingQuerySchema,
   PUBLIC,
-  writeHeaders,
+  writeParameters,
   writeResponseHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, Money, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
@@ -75,10 +75,11 @@ export const list = createRoute({
   tags,
   security: PUBLIC,
   summary: "List products by id",
-  request: { headers: ConditionalReadHeaders, query: PagingQuerySchema },
+  parameters: conditionalReadParameters,
+  request: { query: PagingQuerySchema },
   responses: {
     ...cachedResponses(z.array(ProductSchema), "One page of products; a page past the end is []", { paged: true }),
-    ...errorResponses(errorStatuses.read({ query: true }), {
+    ...errorResponses(errorStatuses.readQuery, {
       instance: "/products",
       invalid: { path: "page_size", message: "must be an integer from 1 to 100", code: "too_big" },
     }),
@@ -93,10 +94,10 @@ export const count = createRoute({
   tags,
   security: PUBLIC,
   summary: "Count products",
-  request: { headers: ConditionalReadHeaders },
+  parameters: conditionalReadParameters,
   responses: {
     ...cachedResponses(CountSchema, "The number of products, as a bare integer"),
-    ...errorResponses(errorStatuses.read(), { instance: "/products-count" }),
+    ...errorResponses(errorStatuses.read, { instance: "/products-count" }),
   },
 });
 
@@ -108,10 +109,11 @@ export const getOne = createRoute({
   tags,
   security: PUBLIC,
   summary: "Get one product",
-  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
+  parameters: conditionalReadParameters,
+  request: { params: IdParamsSchema },
   responses: {
     ...cachedResponses(ProductSchema, "The product"),
-    ...errorResponses(errorStatuses.read({ id: true }), one),
+    ...errorResponses(errorStatuses.readOne, one),
   },
 });
 
@@ -122,13 +124,14 @@ export const create = createRoute({
   tags,
   security: BEARER,
   summary: "Create a product",
-  request: { headers: writeHeaders(), body: jsonBody(ProductInputSchema, "The new product") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(ProductInputSchema, "The new product") },
   responses: {
     201: {
       ...jsonContent(ProductSchema, "The created product"),
       headers: writeResponseHeaders({ location: "/products/1" }),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), { instance: "/products", invalid: invalidPrice }),
+    ...errorResponses(errorStatuses.write, { instance: "/products", invalid: invalidPrice }),
   },
 });
 
@@ -139,14 +142,14 @@ export const update = createRoute({
   tags,
   security: BEARER,
   summary: "Replace a product",
+  parameters: writeParameters({ ifMatch: true }),
   request: {
-    headers: writeHeaders({ ifMatch: true }),
     params: IdParamsSchema,
     body: jsonBody(ProductReplaceSchema, "The product's new state"),
   },
   responses: {
     200: { ...jsonContent(ProductSchema, "The replaced product"), headers: writeResponseHeaders({ etag: true }) },
-    ...errorResponses(errorStatuses.write({ body: true, id: true }), { ...one, invalid: invalidPrice }),
+    ...errorResponses(errorStatuses.replaceOne, { ...one, invalid: invalidPrice }),
   },
 });
 
@@ -158,10 +161,11 @@ export const remove = createRoute({
   security: BEARER,
   summary: "Delete a product",
   description: "Refused with 409 while order lines reference the product.",
-  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  parameters: writeParameters({ ifMatch: true }),
+  request: { params: IdParamsSchema },
   responses: {
     202: { ...jsonContent(DeletedSchema, "The product is deleted"), headers: writeResponseHeaders() },
-    ...errorResponses(errorStatuses.write({ body: false, id: true }), { ...one, conflict: referenced }),
+    ...errorResponses(errorStatuses.deleteOne, { ...one, conflict: referenced }),
   },
 });
 
@@ -172,13 +176,14 @@ export const createBatch = createRoute({
   tags,
   security: BEARER,
   summary: "Create up to 1000 products atomically",
-  request: { headers: writeHeaders(), body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
   responses: {
     201: {
       ...jsonContent(z.array(ProductSchema), "The created products, in input order"),
       headers: writeResponseHeaders(),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), {
+    ...errorResponses(errorStatuses.write, {
       instance: "/products-batch",
       invalid: { ...invalidPrice, path: "0.price" },
     }),
@@ -193,13 +198,14 @@ export const deleteBatch = createRoute({
   security: BEARER,
   summary: "Delete up to 1000 products atomically",
   description: "Refused with 409, deleting none, while order lines reference any of them.",
-  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
     202: {
       ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
       headers: writeResponseHeaders(),
     },
-    ...errorResponses(errorStatuses.write({ body: true }), {
+    ...errorResponses(errorStatuses.write, {
       instance: "/products-batch",
       invalid: { path: "0", message: "Too small: expected number to be >=1", code: "too_small" },
       conflict: referenced,

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ConditionalReadHeaders, cachedResponses, errorResponses, errorStatuses, PUBLIC } from "../../lib/openapi";
+import { cachedResponses, conditionalReadParameters, errorResponses, errorStatuses, PUBLIC } from "../../lib/openapi";
 import { cached } from "../../middleware/cache";
 
 const figures = {
@@ -45,10 +45,11 @@ export const report = createRoute({
   security: PUBLIC,
   summary: "Sales report over the captured line prices",
   description: "Products never ordered in the range are left out; products are sorted by revenue, highest first.",
-  request: { headers: ConditionalReadHeaders, query: ReportQuerySchema },
+  parameters: conditionalReadParameters,
+  request: { query: ReportQuerySchema },
   responses: {
     ...cachedResponses(ReportSchema, "The report"),
-    ...errorResponses(errorStatuses.read({ query: true }), {
+    ...errorResponses(errorStatuses.readQuery, {
       instance: "/reports-all",
       invalid: { path: "to", message: "must not be before from", code: "custom" },
     }),

@@ -20,7 +20,7 @@ export const hello = createRoute({
   summary: "Greeting kept from the old service",
   responses: {
     200: jsonContent(z.object({ message: z.string().openapi({ example: "Hello, World!" }) }), "Greeting"),
-    ...errorResponses(errorStatuses.meta(), { instance: "/" }),
+    ...errorResponses(errorStatuses.meta, { instance: "/" }),
   },
 });
 
@@ -44,7 +44,7 @@ export const health = createRoute({
       description: "The database cannot be reached",
       headers: z.object({ "Retry-After": z.string().openapi({ description: "Seconds to wait", example: "5" }) }),
     },
-    ...errorResponses(errorStatuses.meta(), { instance: "/health" }),
+    ...errorResponses(errorStatuses.meta, { instance: "/health" }),
   },
 });
 
