@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 const NEEDS_REDIS = [
   "test/api/cache.test.ts",
   "test/api/cache-keys.test.ts",
+  "test/api/cors.test.ts",
   "test/api/conditional.test.ts",
   "test/api/idempotency.test.ts",
   "test/api/rate-limit.test.ts",

@@ -3,6 +3,7 @@
 //   REDIS_URL      a Redis for cache, idempotency and rate limits; unset = those features off
 //   PORT           the API's port (default 8787)
 //   DB_LATENCY_MS  delay the Neon proxy adds to every request, to feel an edge→database hop
+//   CORS_ORIGINS   origins browsers may call the API from (the Worker's CORS_ORIGINS binding)
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { redact } from "./postgres.ts";
@@ -63,7 +64,8 @@ say(
     : "Redis: off (set REDIS_URL to turn on the cache, idempotency keys and rate limits)",
 );
 
-const vars = { ...stack.bindings, AUTH_DISABLED: "true" };
+const corsOrigins = process.env.CORS_ORIGINS;
+const vars = { ...stack.bindings, AUTH_DISABLED: "true", ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}) };
 wrangler = spawnWranglerDev(port, vars, "inherit");
 wrangler.once("exit", (code) => {
   if (!stopping) {
@@ -76,5 +78,6 @@ if (await waitForApi(`http://127.0.0.1:${port}/`, wrangler)) {
   say(`API:     http://127.0.0.1:${port}`);
   say(`Docs:    http://127.0.0.1:${port}/docs`);
   say(`OpenAPI: http://127.0.0.1:${port}/openapi.json`);
+  if (corsOrigins) say(`CORS:    ${corsOrigins}`);
   say("Writes need no API key here (AUTH_DISABLED=true). Ctrl-C stops everything.");
 }

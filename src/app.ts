@@ -1,26 +1,52 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { createApp } from "./lib/create-app";
+import docs from "./routes/docs/docs.index";
 import orderLines from "./routes/order-lines/order-lines.index";
 import orders from "./routes/orders/orders.index";
 import products from "./routes/products/products.index";
 import reports from "./routes/reports/reports.index";
 import root from "./routes/root/root.index";
 
-const app = createApp();
+// Chained, so the app's type carries every route for hono/client (`hc<AppType>`).
+const app = createApp()
+  .route("/", root)
+  .route("/", products)
+  .route("/", orders)
+  .route("/", orderLines)
+  .route("/", reports);
 
-const routers = [root, products, orders, orderLines, reports] as const;
-for (const router of routers) app.route("/", router);
+/** Every API route with its request and response types, for `hc<AppType>(url)`. */
+export type AppType = typeof app;
 
-app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
-app.doc31("/openapi.json", {
-  openapi: "3.1.0",
-  info: {
-    title: "Edge Orders API",
-    version: "1.0.0",
-    description:
-      "Products, orders, order lines and sales reports. Errors are application/problem+json (RFC 9457). Writes need `Authorization: Bearer <key>`.",
-  },
+const DESCRIPTION = `Products, orders, order lines and sales reports, served by a Cloudflare Worker.
+
+**Auth.** Reads are public. Writes (POST, PUT, DELETE) need \`Authorization: Bearer <key>\`; in the docs page, use **Authorize**.
+
+**Errors** are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\` and \`request_id\` (also sent as \`X-Request-Id\`); a 422 lists each broken field in \`errors\`. A body sent to an operation that takes none is checked like any body (400, 413, 415).
+
+**Retries.** Every write accepts an \`Idempotency-Key\` (a fresh UUID per logical write): a retry with the same key and request gets the first answer again with \`Idempotent-Replayed: true\` and writes nothing.
+
+**Conditional requests.** Reads send an \`ETag\`; \`If-None-Match\` answers 304, and \`If-Match\` on PUT and DELETE of one resource answers 412 when it changed since.
+
+**Browsers (CORS).** Cross-origin calls are allowed for the origins in the \`CORS_ORIGINS\` setting. A named origin may read and write; \`*\` lets any origin read (GET, HEAD) but not write. Preflights allow \`Authorization\`, \`Content-Type\`, \`Idempotency-Key\`, \`If-Match\` and \`If-None-Match\` and are cached for two hours; answers expose \`ETag\`, \`Location\`, \`Link\`, \`X-Request-Id\`, \`X-Cache\`, \`RateLimit\`, \`RateLimit-Policy\`, \`Retry-After\` and \`Idempotent-Replayed\`. Without \`CORS_ORIGINS\` the API sends no CORS headers.`;
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+  type: "http",
+  scheme: "bearer",
+  description: "An API key from the API_KEYS setting, sent as `Authorization: Bearer <key>`",
 });
-app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+app.doc31("/openapi.json", (c) => ({
+  openapi: "3.1.0",
+  info: { title: "Edge Orders API", version: "1.0.0", description: DESCRIPTION },
+  // The origin that served the document, so "Try it out" and generated clients call this deployment.
+  servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
+  tags: [
+    { name: "Meta", description: "Greeting and health" },
+    { name: "Products", description: "The catalogue: names, prices, costs and stock" },
+    { name: "Orders", description: "Orders and their lines, with prices captured when written" },
+    { name: "Order lines", description: "Single lines of an order" },
+    { name: "Reports", description: "Sales figures over a date range" },
+  ],
+}));
+app.route("/", docs);
 
 export default app;

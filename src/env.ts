@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CorsOriginsSchema } from "./lib/cors-policy";
 
 // Workers pass unset bindings as undefined and blank `--var`s as "", so both mean "not set".
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -29,6 +30,7 @@ const EnvSchema = z
     // How long an isolate leaves Redis alone after a failed call (0 = retry on the next request).
     REDIS_COOL_OFF_MS: optional(z.coerce.number().int().min(0).max(600_000)).transform((v) => v ?? 5_000),
     RATE_LIMIT_READS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
+    CORS_ORIGINS: CorsOriginsSchema,
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
@@ -56,6 +58,9 @@ export interface Bindings {
   DB_TIMEOUT_MS?: string;
   DB_WRITE_TIMEOUT_MS?: string;
   REDIS_COOL_OFF_MS?: string;
+  CORS_ORIGINS?: string;
+  /** Workers static assets: the docs page's Swagger UI files (wrangler.toml [assets]). */
+  ASSETS?: Fetcher;
 }
 
 export class ConfigError extends Error {

@@ -2,7 +2,7 @@ import app from "./app";
 import type { Bindings } from "./env";
 import { scheduled } from "./scheduled";
 
-export type AppType = typeof app;
+export type { AppType } from "./app";
 
 export default {
   fetch: app.fetch,

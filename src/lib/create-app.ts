@@ -6,6 +6,7 @@ import { cacheStatus } from "../cache/read-through";
 import { auth } from "../middleware/auth";
 import { canonicalPath } from "../middleware/canonical-path";
 import { clients } from "../middleware/clients";
+import { cors } from "../middleware/cors";
 import { idempotency } from "../middleware/idempotency";
 import { jsonBody } from "../middleware/json-body";
 import { rateLimit } from "../middleware/rate-limit";
@@ -35,8 +36,10 @@ export function createApp(): AppOpenAPI {
   app.use(requestId());
   app.use(requestLogger);
   app.use(cacheStatus);
-  // The docs page loads Swagger UI's script and styles from a CDN, so CSP stays off there.
+  // The docs page sets its own Content-Security-Policy; JSON answers load nothing.
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  // Before the clients, auth and rate limits: a preflight is answered here, with no round trip.
+  app.use(cors);
   app.use(canonicalPath);
   app.use(clients);
   app.use(auth);

@@ -1,22 +1,28 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api } from "../helpers";
+import { STATUS_TITLES } from "../../src/lib/problem";
+import { api, BASE } from "../helpers";
 
 interface MediaType {
   schema?: unknown;
+  example?: unknown;
 }
 
 interface Response {
   description?: unknown;
   content?: Record<string, MediaType>;
+  headers?: Record<string, unknown>;
 }
 
 interface Parameter {
   name: string;
   in: string;
   required?: boolean;
+  example?: unknown;
+  schema?: { example?: unknown };
 }
 
 interface Operation {
+  operationId?: string;
   responses: Record<string, Response>;
   parameters?: Parameter[];
   security?: Record<string, string[]>[];
@@ -25,7 +31,8 @@ interface Operation {
 
 interface OpenApiDocument {
   openapi: string;
-  info: { title?: unknown; version?: unknown };
+  info: { title?: unknown; version?: unknown; description?: string };
+  servers?: { url: string }[];
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
 }
@@ -51,6 +58,36 @@ const EXPECTED_OPERATIONS: Record<string, string[]> = {
   "/orders_products": ["post"],
   "/orders_products-batch": ["delete", "post"],
   "/reports-all": ["get"],
+};
+
+/** Stable operation ids: generated clients name their methods after them. */
+const EXPECTED_OPERATION_IDS: Record<string, string> = {
+  "GET /": "getHello",
+  "GET /health": "getHealth",
+  "GET /products": "listProducts",
+  "POST /products": "createProduct",
+  "GET /products-count": "countProducts",
+  "GET /products/{id}": "getProduct",
+  "PUT /products/{id}": "replaceProduct",
+  "DELETE /products/{id}": "deleteProduct",
+  "POST /products-batch": "createProducts",
+  "DELETE /products-batch": "deleteProducts",
+  "GET /orders-list": "listOrders",
+  "GET /orders-count": "countOrders",
+  "GET /orders/{id}": "getOrder",
+  "PUT /orders/{id}": "replaceOrder",
+  "DELETE /orders/{id}": "deleteOrder",
+  "POST /orders": "createOrder",
+  "POST /orders-batch": "createOrders",
+  "DELETE /orders-batch": "deleteOrders",
+  "GET /orders_products-count": "countOrderLines",
+  "GET /orders_products/{id}": "getOrderLine",
+  "PUT /orders_products/{id}": "replaceOrderLine",
+  "DELETE /orders_products/{id}": "deleteOrderLine",
+  "POST /orders_products": "createOrderLine",
+  "POST /orders_products-batch": "createOrderLines",
+  "DELETE /orders_products-batch": "deleteOrderLines",
+  "GET /reports-all": "getReport",
 };
 
 let doc: OpenApiDocument;
@@ -159,11 +196,22 @@ describe("GET /openapi.json", () => {
 
   it("documents /health's 503 as the Health body it answers, not a Problem", () => {
     const down = doc.paths["/health"]?.get?.responses["503"];
-    expect(down?.content).toEqual({ "application/json": { schema: { $ref: "#/components/schemas/Health" } } });
+    expect(down?.content).toEqual({
+      "application/json": {
+        schema: { $ref: "#/components/schemas/Health" },
+        example: { status: "down", checks: { database: "unreachable", cache: "ok" } },
+      },
+    });
   });
 
-  it("marks every write, and only writes, as needing the bearer key, with a 401 response", () => {
-    expect(doc.components.securitySchemes).toEqual({ bearerAuth: { type: "http", scheme: "bearer" } });
+  it("marks every write as needing the bearer key, with a 401 response, and every read as public", () => {
+    expect(doc.components.securitySchemes).toEqual({
+      bearerAuth: {
+        type: "http",
+        scheme: "bearer",
+        description: "An API key from the API_KEYS setting, sent as `Authorization: Bearer <key>`",
+      },
+    });
     for (const { path, method, operation } of operations()) {
       const name = `${method.toUpperCase()} ${path}`;
       if (WRITE_METHODS.has(method)) {
@@ -172,8 +220,96 @@ describe("GET /openapi.json", () => {
         if (operation.requestBody)
           expect(Object.keys(operation.requestBody.content ?? {}), name).toEqual(["application/json"]);
       } else {
-        expect(operation.security, name).toBeUndefined();
+        expect(operation.security, name).toEqual([]);
+        expect(operation.responses["401"], name).toBeUndefined();
       }
+    }
+  });
+
+  it("names every operation with its stable camelCase id", () => {
+    const ids = Object.fromEntries(
+      operations().map(({ path, method, operation }) => [`${method.toUpperCase()} ${path}`, operation.operationId]),
+    );
+    expect(ids).toEqual(EXPECTED_OPERATION_IDS);
+  });
+
+  it("names the origin that served it as its server", () => {
+    expect(doc.servers).toEqual([{ url: BASE, description: "This deployment" }]);
+  });
+
+  it("lists 400, 413 and 415 exactly on operations with a body, 404 on those with an id, 412 on writes with If-Match", () => {
+    const wrong: string[] = [];
+    for (const { path, method, operation } of operations()) {
+      const name = `${method.toUpperCase()} ${path}`;
+      const listed = new Set(Object.keys(operation.responses));
+      const has = (status: string, expected: boolean) => {
+        if (listed.has(status) !== expected) wrong.push(`${name}: ${status} ${expected ? "missing" : "listed"}`);
+      };
+      const body = operation.requestBody !== undefined;
+      const id = path.includes("{id}");
+      const params = (operation.parameters ?? []).filter((p) => p.in === "path" || p.in === "query");
+      const ifMatch = (operation.parameters ?? []).some((p) => p.name === "If-Match");
+      for (const status of ["400", "413", "415"]) has(status, body);
+      has("404", id);
+      has("412", ifMatch);
+      has("422", body || params.length > 0 || WRITE_METHODS.has(method));
+      has("429", true);
+      has("503", path !== "/");
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("gives each error status an example that is that status's own problem body", () => {
+    const wrong: string[] = [];
+    for (const { path, method, operation } of operations()) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) < 400 || (path === "/health" && status === "503")) continue;
+        const name = `${method.toUpperCase()} ${path} ${status}`;
+        const example = response.content?.["application/problem+json"]?.example as Record<string, unknown> | undefined;
+        const instance = path.replace("{id}", "1");
+        if (
+          example?.status !== Number(status) ||
+          example.title !== STATUS_TITLES[Number(status)] ||
+          example.type !== "about:blank" ||
+          example.instance !== instance ||
+          typeof example.detail !== "string" ||
+          typeof example.request_id !== "string"
+        ) {
+          wrong.push(`${name}: ${JSON.stringify(example)}`);
+        }
+        if ((status === "422") !== (example?.errors !== undefined)) {
+          wrong.push(`${name}: errors ${JSON.stringify(example?.errors)}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("never pre-fills Idempotency-Key, If-Match or If-None-Match, and gives path ids an integer example", () => {
+    for (const { path, method, operation } of operations()) {
+      const name = `${method.toUpperCase()} ${path}`;
+      for (const p of operation.parameters ?? []) {
+        if (p.in === "header") {
+          expect(p.example, `${name} ${p.name}`).toBeUndefined();
+          expect(p.schema?.example, `${name} ${p.name}`).toBeUndefined();
+        }
+        if (p.in === "path") expect(p.schema?.example, `${name} ${p.name}`).toBe(1);
+      }
+      if (WRITE_METHODS.has(method)) {
+        expect((operation.parameters ?? []).some((p) => p.name === "Idempotency-Key" && p.in === "header")).toBe(true);
+      }
+    }
+  });
+
+  it("describes ETag on the answers that carry one: reads and PUTs, not POST or DELETE", () => {
+    for (const { path, method, operation } of operations()) {
+      const name = `${method.toUpperCase()} ${path}`;
+      const success = Object.entries(operation.responses).find(([s]) => s.startsWith("2"))?.[1];
+      const cached = method === "get" && path !== "/" && path !== "/health";
+      expect(Object.keys(success?.headers ?? {}).includes("ETag"), name).toBe(cached || method === "put");
+      expect(Object.keys(success?.headers ?? {}).includes("Location"), name).toBe(
+        method === "post" && !path.endsWith("-batch"),
+      );
     }
   });
 
@@ -217,10 +353,10 @@ describe("GET /openapi.json", () => {
     });
     const params = (doc.paths["/reports-all"]?.get?.parameters ?? []).map((p) => [p.name, p.in, p.required]);
     expect(params).toEqual([
+      ["If-None-Match", "header", false],
       ["from", "query", false],
       ["to", "query", false],
       ["limit", "query", false],
-      ["if-none-match", "header", false],
     ]);
   });
 });

@@ -3,19 +3,20 @@ import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
 import {
   BatchDeletedSchema,
-  ConditionalReadHeaders,
+  BEARER,
   CountSchema,
   cachedResponses,
+  conditionalReadParameters,
   DeletedSchema,
   errorResponses,
+  errorStatuses,
   IdListSchema,
   IdParamsSchema,
   jsonBody,
   jsonContent,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  WriteResponseHeaders,
-  writeHeaders,
+  PUBLIC,
+  writeParameters,
+  writeResponseHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
 
@@ -32,7 +33,7 @@ export const OrderLineSchema = z
   .openapi("OrderLine");
 
 const lineFields = {
-  order_id: PositiveId.openapi({ example: 7 }),
+  order_id: PositiveId.openapi({ example: 1 }),
   product_id: PositiveId.openapi({ example: 1 }),
   amount: z
     .number({ error: "must be an integer" })
@@ -50,22 +51,25 @@ export const OrderLineInputSchema = z
   .openapi("OrderLineInput");
 
 export const OrderLineReplaceSchema = z
-  .strictObject({ ...lineFields, id: PositiveId.optional().openapi({ example: 12 }) })
+  .strictObject({ ...lineFields, id: PositiveId.optional().openapi({ example: 1 }) })
   .openapi("OrderLineReplace");
 
 const tags = ["Order lines"];
-const security = [{ bearerAuth: [] }];
+const one = { instance: "/orders_products/1", resource: "Order line" };
+const unknownOrder = { path: "order_id", message: "Unknown order ids: 99", code: "not_found" };
 
 export const count = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.orderLines.count)] as const,
   path: "/orders_products-count",
+  operationId: "countOrderLines",
   tags,
+  security: PUBLIC,
   summary: "Count order lines",
-  request: { headers: ConditionalReadHeaders },
+  parameters: conditionalReadParameters,
   responses: {
     ...cachedResponses(CountSchema, "The number of order lines, as a bare integer"),
-    ...errorResponses(...READ_ERRORS),
+    ...errorResponses(errorStatuses.read, { instance: "/orders_products-count" }),
   },
 });
 
@@ -73,89 +77,110 @@ export const getOne = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.orderLines.one)] as const,
   path: "/orders_products/{id}",
+  operationId: "getOrderLine",
   tags,
+  security: PUBLIC,
   summary: "Get one order line",
-  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
-  responses: { ...cachedResponses(OrderLineSchema, "The order line"), ...errorResponses(404, 422, ...READ_ERRORS) },
+  parameters: conditionalReadParameters,
+  request: { params: IdParamsSchema },
+  responses: {
+    ...cachedResponses(OrderLineSchema, "The order line"),
+    ...errorResponses(errorStatuses.readOne, one),
+  },
 });
 
 export const create = createRoute({
   method: "post",
   path: "/orders_products",
+  operationId: "createOrderLine",
   tags,
-  security,
+  security: BEARER,
   summary: "Add a line to an order",
   description: "The line keeps the product's current price and cost.",
-  request: { headers: writeHeaders(), body: jsonBody(OrderLineInputSchema, "The new line") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(OrderLineInputSchema, "The new line") },
   responses: {
     201: {
       ...jsonContent(OrderLineSchema, "The created line"),
-      headers: z.object({ Location: z.string().openapi({ example: "/orders_products/12" }), ...WriteResponseHeaders }),
+      headers: writeResponseHeaders({ location: "/orders_products/12" }),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, { instance: "/orders_products", invalid: unknownOrder }),
   },
 });
 
 export const update = createRoute({
   method: "put",
   path: "/orders_products/{id}",
+  operationId: "replaceOrderLine",
   tags,
-  security,
+  security: BEARER,
   summary: "Replace an order line",
   description: "The captured price and cost are kept unless the product changes.",
+  parameters: writeParameters({ ifMatch: true }),
   request: {
-    headers: writeHeaders({ ifMatch: true }),
     params: IdParamsSchema,
     body: jsonBody(OrderLineReplaceSchema, "The line's new state"),
   },
   responses: {
-    200: { ...jsonContent(OrderLineSchema, "The replaced line"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, ...WRITE_ERRORS),
+    200: { ...jsonContent(OrderLineSchema, "The replaced line"), headers: writeResponseHeaders({ etag: true }) },
+    ...errorResponses(errorStatuses.replaceOne, { ...one, invalid: unknownOrder }),
   },
 });
 
 export const remove = createRoute({
   method: "delete",
   path: "/orders_products/{id}",
+  operationId: "deleteOrderLine",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete an order line",
-  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  parameters: writeParameters({ ifMatch: true }),
+  request: { params: IdParamsSchema },
   responses: {
-    202: { ...jsonContent(DeletedSchema, "The line is deleted"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, ...WRITE_ERRORS),
+    202: { ...jsonContent(DeletedSchema, "The line is deleted"), headers: writeResponseHeaders() },
+    ...errorResponses(errorStatuses.deleteOne, one),
   },
 });
 
 export const createBatch = createRoute({
   method: "post",
   path: "/orders_products-batch",
+  operationId: "createOrderLines",
   tags,
-  security,
+  security: BEARER,
   summary: "Add up to 1000 lines atomically",
-  request: { headers: writeHeaders(), body: jsonBody(batchOf(OrderLineInputSchema), "Lines to create, all or none") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(batchOf(OrderLineInputSchema), "Lines to create, all or none") },
   responses: {
     201: {
       ...jsonContent(z.array(OrderLineSchema), "The created lines, in input order"),
-      headers: z.object(WriteResponseHeaders),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, {
+      instance: "/orders_products-batch",
+      invalid: unknownOrder,
+    }),
   },
 });
 
 export const deleteBatch = createRoute({
   method: "delete",
   path: "/orders_products-batch",
+  operationId: "deleteOrderLines",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete up to 1000 lines atomically",
-  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
     202: {
       ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
-      headers: z.object(WriteResponseHeaders),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, {
+      instance: "/orders_products-batch",
+      invalid: { path: "0", message: "Too small: expected number to be >=1", code: "too_small" },
+    }),
   },
 });
 

@@ -3,20 +3,21 @@ import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
 import {
   BatchDeletedSchema,
-  ConditionalReadHeaders,
+  BEARER,
   CountSchema,
   cachedResponses,
+  conditionalReadParameters,
   DeletedSchema,
   errorResponses,
+  errorStatuses,
   IdListSchema,
   IdParamsSchema,
   jsonBody,
   jsonContent,
   PagingQuerySchema,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  WriteResponseHeaders,
-  writeHeaders,
+  PUBLIC,
+  writeParameters,
+  writeResponseHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
 
@@ -46,7 +47,7 @@ const orderFields = {
     .array(PositiveId)
     .min(1, "must have at least 1 line")
     .max(100, "must have at most 100 lines")
-    .openapi({ example: [1, 2] }),
+    .openapi({ example: [1] }),
   amounts: z
     .array(
       z
@@ -57,7 +58,7 @@ const orderFields = {
     )
     .min(1, "must have at least 1 line")
     .max(100, "must have at most 100 lines")
-    .openapi({ example: [10, 1] }),
+    .openapi({ example: [2] }),
   created_at: readOnly(z.unknown()),
   updated_at: readOnly(z.unknown()),
   total: readOnly(z.unknown()),
@@ -77,23 +78,30 @@ export const OrderInputSchema = z
 
 /** The body may carry the order_id it was read with, which must equal the path id. */
 export const OrderReplaceSchema = z
-  .strictObject({ ...orderFields, order_id: PositiveId.optional().openapi({ example: 7 }) })
+  .strictObject({ ...orderFields, order_id: PositiveId.optional().openapi({ example: 1 }) })
   .superRefine(sameLength)
   .openapi("OrderReplace");
 
 const tags = ["Orders"];
-const security = [{ bearerAuth: [] }];
+const one = { instance: "/orders/1", resource: "Order" };
+const unknownProducts = { path: "product_ids", message: "Unknown product ids: 98, 99", code: "not_found" };
 
 export const list = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.orders.list, PagingQuerySchema)] as const,
   path: "/orders-list",
+  operationId: "listOrders",
   tags,
+  security: PUBLIC,
   summary: "List orders with their lines, by id",
-  request: { headers: ConditionalReadHeaders, query: PagingQuerySchema },
+  parameters: conditionalReadParameters,
+  request: { query: PagingQuerySchema },
   responses: {
     ...cachedResponses(z.array(OrderSchema), "One page of orders; a page past the end is []", { paged: true }),
-    ...errorResponses(422, ...READ_ERRORS),
+    ...errorResponses(errorStatuses.readQuery, {
+      instance: "/orders-list",
+      invalid: { path: "page", message: "must be an integer ≥ 1", code: "too_small" },
+    }),
   },
 });
 
@@ -101,12 +109,14 @@ export const count = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.orders.count)] as const,
   path: "/orders-count",
+  operationId: "countOrders",
   tags,
+  security: PUBLIC,
   summary: "Count orders",
-  request: { headers: ConditionalReadHeaders },
+  parameters: conditionalReadParameters,
   responses: {
     ...cachedResponses(CountSchema, "The number of orders, as a bare integer"),
-    ...errorResponses(...READ_ERRORS),
+    ...errorResponses(errorStatuses.read, { instance: "/orders-count" }),
   },
 });
 
@@ -114,88 +124,103 @@ export const getOne = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.orders.one)] as const,
   path: "/orders/{id}",
+  operationId: "getOrder",
   tags,
+  security: PUBLIC,
   summary: "Get one order with its lines and total",
-  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
-  responses: { ...cachedResponses(OrderSchema, "The order"), ...errorResponses(404, 422, ...READ_ERRORS) },
+  parameters: conditionalReadParameters,
+  request: { params: IdParamsSchema },
+  responses: { ...cachedResponses(OrderSchema, "The order"), ...errorResponses(errorStatuses.readOne, one) },
 });
 
 export const create = createRoute({
   method: "post",
   path: "/orders",
+  operationId: "createOrder",
   tags,
-  security,
+  security: BEARER,
   summary: "Create an order from product ids and amounts",
   description: "Each line keeps the product's current price and cost. Unknown product ids fail the whole order.",
-  request: { headers: writeHeaders(), body: jsonBody(OrderInputSchema, "Two arrays of the same length, 1–100 lines") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(OrderInputSchema, "Two arrays of the same length, 1–100 lines") },
   responses: {
     201: {
       ...jsonContent(z.number().int().openapi({ example: 7 }), "The new order's id, as a bare integer"),
-      headers: z.object({ Location: z.string().openapi({ example: "/orders/7" }), ...WriteResponseHeaders }),
+      headers: writeResponseHeaders({ location: "/orders/7" }),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, { instance: "/orders", invalid: unknownProducts }),
   },
 });
 
 export const update = createRoute({
   method: "put",
   path: "/orders/{id}",
+  operationId: "replaceOrder",
   tags,
-  security,
+  security: BEARER,
   summary: "Replace an order's lines atomically",
+  parameters: writeParameters({ ifMatch: true }),
   request: {
-    headers: writeHeaders({ ifMatch: true }),
     params: IdParamsSchema,
     body: jsonBody(OrderReplaceSchema, "The order's new lines"),
   },
   responses: {
-    200: { ...jsonContent(OrderSchema, "The order as replaced"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, ...WRITE_ERRORS),
+    200: { ...jsonContent(OrderSchema, "The order as replaced"), headers: writeResponseHeaders({ etag: true }) },
+    ...errorResponses(errorStatuses.replaceOne, { ...one, invalid: unknownProducts }),
   },
 });
 
 export const remove = createRoute({
   method: "delete",
   path: "/orders/{id}",
+  operationId: "deleteOrder",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete an order and its lines",
-  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  parameters: writeParameters({ ifMatch: true }),
+  request: { params: IdParamsSchema },
   responses: {
-    202: { ...jsonContent(DeletedSchema, "The order is deleted"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, ...WRITE_ERRORS),
+    202: { ...jsonContent(DeletedSchema, "The order is deleted"), headers: writeResponseHeaders() },
+    ...errorResponses(errorStatuses.deleteOne, one),
   },
 });
 
 export const createBatch = createRoute({
   method: "post",
   path: "/orders-batch",
+  operationId: "createOrders",
   tags,
-  security,
+  security: BEARER,
   summary: "Create up to 1000 orders atomically",
-  request: { headers: writeHeaders(), body: jsonBody(batchOf(OrderInputSchema), "Orders to create, all or none") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(batchOf(OrderInputSchema), "Orders to create, all or none") },
   responses: {
     201: {
-      ...jsonContent(z.array(z.number().int()), "The new orders' ids, in input order"),
-      headers: z.object(WriteResponseHeaders),
+      ...jsonContent(z.array(z.number().int()).openapi({ example: [7, 8] }), "The new orders' ids, in input order"),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, { instance: "/orders-batch", invalid: unknownProducts }),
   },
 });
 
 export const deleteBatch = createRoute({
   method: "delete",
   path: "/orders-batch",
+  operationId: "deleteOrders",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete up to 1000 orders and their lines atomically",
-  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
     202: {
       ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
-      headers: z.object(WriteResponseHeaders),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, {
+      instance: "/orders-batch",
+      invalid: { path: "0", message: "Too small: expected number to be >=1", code: "too_small" },
+    }),
   },
 });
 

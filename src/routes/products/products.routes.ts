@@ -3,20 +3,21 @@ import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
 import {
   BatchDeletedSchema,
-  ConditionalReadHeaders,
+  BEARER,
   CountSchema,
   cachedResponses,
+  conditionalReadParameters,
   DeletedSchema,
   errorResponses,
+  errorStatuses,
   IdListSchema,
   IdParamsSchema,
   jsonBody,
   jsonContent,
   PagingQuerySchema,
-  READ_ERRORS,
-  WRITE_ERRORS,
-  WriteResponseHeaders,
-  writeHeaders,
+  PUBLIC,
+  writeParameters,
+  writeResponseHeaders,
 } from "../../lib/openapi";
 import { batchOf, MAX_INT4, Money, PositiveId, readOnly, Timestamp } from "../../lib/schemas";
 
@@ -39,7 +40,7 @@ const productFields = {
     .min(1, "must not be empty")
     .max(255, "must be at most 255 characters")
     // Postgres refuses NUL in text, and no other control character belongs in a name.
-    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
+    .regex(/^[^\x00-\x1f\x7f-\x9f]*$/, "must not contain control characters")
     .openapi({ example: "Desk" }),
   price: Money.openapi({ example: 100 }),
   cost: Money.openapi({ example: 50 }),
@@ -65,18 +66,26 @@ export const ProductReplaceSchema = z
 export type ProductInput = z.infer<typeof ProductInputSchema>;
 
 const tags = ["Products"];
-const security = [{ bearerAuth: [] }];
+const one = { instance: "/products/1", resource: "Product" };
+const invalidPrice = { path: "price", message: "must have at most 2 decimal places", code: "custom" };
+const referenced = "Product 1 is still referenced by order lines";
 
 export const list = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.products.list, PagingQuerySchema)] as const,
   path: "/products",
+  operationId: "listProducts",
   tags,
+  security: PUBLIC,
   summary: "List products by id",
-  request: { headers: ConditionalReadHeaders, query: PagingQuerySchema },
+  parameters: conditionalReadParameters,
+  request: { query: PagingQuerySchema },
   responses: {
     ...cachedResponses(z.array(ProductSchema), "One page of products; a page past the end is []", { paged: true }),
-    ...errorResponses(422, ...READ_ERRORS),
+    ...errorResponses(errorStatuses.readQuery, {
+      instance: "/products",
+      invalid: { path: "page_size", message: "must be an integer from 1 to 100", code: "too_big" },
+    }),
   },
 });
 
@@ -84,12 +93,14 @@ export const count = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.products.count)] as const,
   path: "/products-count",
+  operationId: "countProducts",
   tags,
+  security: PUBLIC,
   summary: "Count products",
-  request: { headers: ConditionalReadHeaders },
+  parameters: conditionalReadParameters,
   responses: {
     ...cachedResponses(CountSchema, "The number of products, as a bare integer"),
-    ...errorResponses(...READ_ERRORS),
+    ...errorResponses(errorStatuses.read, { instance: "/products-count" }),
   },
 });
 
@@ -97,90 +108,111 @@ export const getOne = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.products.one)] as const,
   path: "/products/{id}",
+  operationId: "getProduct",
   tags,
+  security: PUBLIC,
   summary: "Get one product",
-  request: { headers: ConditionalReadHeaders, params: IdParamsSchema },
+  parameters: conditionalReadParameters,
+  request: { params: IdParamsSchema },
   responses: {
     ...cachedResponses(ProductSchema, "The product"),
-    ...errorResponses(404, 422, ...READ_ERRORS),
+    ...errorResponses(errorStatuses.readOne, one),
   },
 });
 
 export const create = createRoute({
   method: "post",
   path: "/products",
+  operationId: "createProduct",
   tags,
-  security,
+  security: BEARER,
   summary: "Create a product",
-  request: { headers: writeHeaders(), body: jsonBody(ProductInputSchema, "The new product") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(ProductInputSchema, "The new product") },
   responses: {
     201: {
       ...jsonContent(ProductSchema, "The created product"),
-      headers: z.object({ Location: z.string().openapi({ example: "/products/1" }), ...WriteResponseHeaders }),
+      headers: writeResponseHeaders({ location: "/products/1" }),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, { instance: "/products", invalid: invalidPrice }),
   },
 });
 
 export const update = createRoute({
   method: "put",
   path: "/products/{id}",
+  operationId: "replaceProduct",
   tags,
-  security,
+  security: BEARER,
   summary: "Replace a product",
+  parameters: writeParameters({ ifMatch: true }),
   request: {
-    headers: writeHeaders({ ifMatch: true }),
     params: IdParamsSchema,
     body: jsonBody(ProductReplaceSchema, "The product's new state"),
   },
   responses: {
-    200: { ...jsonContent(ProductSchema, "The replaced product"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, ...WRITE_ERRORS),
+    200: { ...jsonContent(ProductSchema, "The replaced product"), headers: writeResponseHeaders({ etag: true }) },
+    ...errorResponses(errorStatuses.replaceOne, { ...one, invalid: invalidPrice }),
   },
 });
 
 export const remove = createRoute({
   method: "delete",
   path: "/products/{id}",
+  operationId: "deleteProduct",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete a product",
-  request: { headers: writeHeaders({ ifMatch: true }), params: IdParamsSchema },
+  description: "Refused with 409 while order lines reference the product.",
+  parameters: writeParameters({ ifMatch: true }),
+  request: { params: IdParamsSchema },
   responses: {
-    202: { ...jsonContent(DeletedSchema, "The product is deleted"), headers: z.object(WriteResponseHeaders) },
-    ...errorResponses(404, 412, 409, ...WRITE_ERRORS),
+    202: { ...jsonContent(DeletedSchema, "The product is deleted"), headers: writeResponseHeaders() },
+    ...errorResponses(errorStatuses.deleteOne, { ...one, conflict: referenced }),
   },
 });
 
 export const createBatch = createRoute({
   method: "post",
   path: "/products-batch",
+  operationId: "createProducts",
   tags,
-  security,
+  security: BEARER,
   summary: "Create up to 1000 products atomically",
-  request: { headers: writeHeaders(), body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
+  parameters: writeParameters(),
+  request: { body: jsonBody(batchOf(ProductInputSchema), "Products to create, all or none") },
   responses: {
     201: {
       ...jsonContent(z.array(ProductSchema), "The created products, in input order"),
-      headers: z.object(WriteResponseHeaders),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, {
+      instance: "/products-batch",
+      invalid: { ...invalidPrice, path: "0.price" },
+    }),
   },
 });
 
 export const deleteBatch = createRoute({
   method: "delete",
   path: "/products-batch",
+  operationId: "deleteProducts",
   tags,
-  security,
+  security: BEARER,
   summary: "Delete up to 1000 products atomically",
-  request: { headers: writeHeaders(), body: jsonBody(IdListSchema, "Ids to delete") },
+  description: "Refused with 409, deleting none, while order lines reference any of them.",
+  parameters: writeParameters(),
+  request: { body: jsonBody(IdListSchema, "Ids to delete") },
   responses: {
     202: {
       ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
-      headers: z.object(WriteResponseHeaders),
+      headers: writeResponseHeaders(),
     },
-    ...errorResponses(409, ...WRITE_ERRORS),
+    ...errorResponses(errorStatuses.write, {
+      instance: "/products-batch",
+      invalid: { path: "0", message: "Too small: expected number to be >=1", code: "too_small" },
+      conflict: referenced,
+    }),
   },
 });
 

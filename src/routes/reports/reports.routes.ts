@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
-import { ConditionalReadHeaders, cachedResponses, errorResponses, READ_ERRORS } from "../../lib/openapi";
+import { cachedResponses, conditionalReadParameters, errorResponses, errorStatuses, PUBLIC } from "../../lib/openapi";
 
 const figures = {
   orders: z.number().int().openapi({ example: 4 }),
@@ -48,11 +48,20 @@ export const report = createRoute({
   method: "get",
   middleware: [cached(CACHE_TAGS.reports.sales, ReportQuerySchema)] as const,
   path: "/reports-all",
+  operationId: "getReport",
   tags: ["Reports"],
+  security: PUBLIC,
   summary: "Sales report over the captured line prices",
   description: "Products never ordered in the range are left out; products are sorted by revenue, highest first.",
-  request: { headers: ConditionalReadHeaders, query: ReportQuerySchema },
-  responses: { ...cachedResponses(ReportSchema, "The report"), ...errorResponses(422, ...READ_ERRORS) },
+  parameters: conditionalReadParameters,
+  request: { query: ReportQuerySchema },
+  responses: {
+    ...cachedResponses(ReportSchema, "The report"),
+    ...errorResponses(errorStatuses.readQuery, {
+      instance: "/reports-all",
+      invalid: { path: "to", message: "must not be before from", code: "custom" },
+    }),
+  },
 });
 
 export type ReportRoute = typeof report;

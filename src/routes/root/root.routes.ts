@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent } from "../../lib/openapi";
+import { errorResponses, errorStatuses, jsonContent, PUBLIC } from "../../lib/openapi";
 
 export const HealthSchema = z
   .object({
@@ -14,24 +14,37 @@ export const HealthSchema = z
 export const hello = createRoute({
   method: "get",
   path: "/",
+  operationId: "getHello",
   tags: ["Meta"],
+  security: PUBLIC,
   summary: "Greeting kept from the old service",
   responses: {
     200: jsonContent(z.object({ message: z.string().openapi({ example: "Hello, World!" }) }), "Greeting"),
-    ...errorResponses(),
+    ...errorResponses(errorStatuses.meta, { instance: "/" }),
   },
 });
 
 export const health = createRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
   tags: ["Meta"],
+  security: PUBLIC,
   summary: "Database and cache checks",
   responses: {
-    ...errorResponses(),
     200: jsonContent(HealthSchema, "The database answers (the cache may be degraded or disabled)"),
-    // After the spread: /health answers its own body on 503, not a Problem.
-    503: jsonContent(HealthSchema, "The database cannot be reached"),
+    // Its own body on 503, not a Problem: a monitor reads the checks either way.
+    503: {
+      content: {
+        "application/json": {
+          schema: HealthSchema,
+          example: { status: "down", checks: { database: "unreachable", cache: "ok" } },
+        },
+      },
+      description: "The database cannot be reached",
+      headers: z.object({ "Retry-After": z.string().openapi({ description: "Seconds to wait", example: "5" }) }),
+    },
+    ...errorResponses(errorStatuses.meta, { instance: "/health" }),
   },
 });
 
