@@ -21,12 +21,14 @@ const limit = bodyLimit({
  */
 export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const method = c.req.method;
+  // A read takes no body, so whatever one carries is not looked at.
   const hasBody =
     method === "POST" ||
     method === "PUT" ||
     method === "PATCH" ||
-    Number(c.req.header("Content-Length") ?? 0) > 0 ||
-    c.req.header("Transfer-Encoding") !== undefined;
+    (method !== "GET" &&
+      method !== "HEAD" &&
+      (Number(c.req.header("Content-Length") ?? 0) > 0 || c.req.header("Transfer-Encoding") !== undefined));
   if (!hasBody) return next();
 
   return limit(c, async () => {
