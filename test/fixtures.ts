@@ -1,18 +1,14 @@
-import type { z } from "@hono/zod-openapi";
 import { expect } from "vitest";
 import type { FieldError } from "../src/lib/problem";
-import type { OrderLineSchema } from "../src/routes/order-lines/order-lines.routes";
-import type { OrderSchema } from "../src/routes/orders/orders.routes";
-import type { ProductSchema } from "../src/routes/products/products.routes";
-import type { ReportSchema } from "../src/routes/reports/reports.routes";
+import type { OrderLine } from "../src/schemas/order-lines";
+import type { Order } from "../src/schemas/orders";
+import type { Product } from "../src/schemas/products";
+import type { Report } from "../src/schemas/reports";
 import { api } from "./helpers";
 
-// The API's shapes, as the OpenAPI document declares them.
-export type Product = z.infer<typeof ProductSchema>;
-export type Order = z.infer<typeof OrderSchema>;
-export type OrderProduct = Order["products"][number];
-export type OrderLine = z.infer<typeof OrderLineSchema>;
-export type Report = z.infer<typeof ReportSchema>;
+// The API's shapes, declared once with the OpenAPI document (src/schemas/).
+export type { Order, OrderLine, Product, Report };
+export type OrderLineSummary = Order["products"][number];
 export type Figures = Omit<Report["totals"], "order_lines">;
 export type { FieldError };
 export interface Problem {

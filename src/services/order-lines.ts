@@ -8,23 +8,8 @@ import { orderLines } from "../db/schema";
 import { isoTime, type JsonText, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
-import { batchDelete } from "./products";
-
-export interface OrderLine {
-  id: number;
-  order_id: number;
-  product_id: number;
-  amount: number;
-  unit_price: number;
-  unit_cost: number;
-  created_at: string;
-}
-
-export interface OrderLineInput {
-  order_id: number;
-  product_id: number;
-  amount: number;
-}
+import type { OrderLine, OrderLineFields } from "../schemas/order-lines";
+import { batchDelete } from "./batch-delete";
 
 const lineJson = (alias: string) => {
   const a = sql.raw(alias);
@@ -36,14 +21,14 @@ const lineJson = (alias: string) => {
 /** A line's version (ETag, If-Match) is the md5 of its row: any change to it changes it. */
 const lineVersion = (alias: string) => sql`md5(${sql.raw(alias)}::text)`;
 
-export async function getOrderLine(db: Db, id: number) {
+export async function get(db: Db, id: number) {
   const { rows } = await db.execute<{ body: JsonText<OrderLine>; version: string }>(
     sql`select ${lineJson("l")}::text as body, ${lineVersion("l")} as version from orders_products l where l.id = ${id}`,
   );
   return rows[0];
 }
 
-export async function countOrderLines(db: Db): Promise<number> {
+export async function count(db: Db): Promise<number> {
   return db.$count(orderLines);
 }
 
@@ -70,7 +55,7 @@ const unknownIdsChecks = (): Check[] =>
  * Adds lines (capturing each product's current price and cost) and touches their orders'
  * updated_at, in one statement.
  */
-function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineInput[], answer: { body: SQL; location?: SQL }) {
+function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineFields[], answer: { body: SQL; location?: SQL }) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
@@ -96,14 +81,14 @@ function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineInput[], answe
 }
 
 /** One line: answers it, with its Location. */
-export const createOrderLine = (uow: UnitOfWork, line: OrderLineInput) =>
+export const createOne = (uow: UnitOfWork, line: OrderLineFields) =>
   insertLines<OrderLine>(uow, [line], {
     body: sql`(select ${lineJson("a")} from added a)`,
     location: sql`(select '/orders_products/' || id from added)`,
   });
 
 /** A batch, all or none: answers the lines in input order. */
-export const createOrderLines = (uow: UnitOfWork, lines: readonly OrderLineInput[]) =>
+export const createMany = (uow: UnitOfWork, lines: readonly OrderLineFields[]) =>
   insertLines<OrderLine[]>(uow, lines, {
     body: sql`coalesce((select json_agg(${lineJson("a")} order by a.id) from added a), '[]')`,
   });
@@ -121,7 +106,7 @@ const targetGuard = (id: number, ifMatch: IfMatch, more: Check[] = []) =>
  * Rewrites a line, locked first. Its captured price and cost stay unless the product changes,
  * so editing an amount does not reprice a past sale. Both the old and the new order are touched.
  */
-export function replaceOrderLine(uow: UnitOfWork, id: number, line: OrderLineInput, ifMatch: IfMatch) {
+export function replace(uow: UnitOfWork, id: number, line: OrderLineFields, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
   return uow.add(
@@ -145,7 +130,7 @@ export function replaceOrderLine(uow: UnitOfWork, id: number, line: OrderLineInp
   );
 }
 
-export function deleteOrderLine(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
+export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
   return uow.add(
@@ -161,7 +146,7 @@ export function deleteOrderLine(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
 }
 
 /** Deletes lines and touches their orders; answers how many existed and which ids did not. */
-export function deleteOrderLines(uow: UnitOfWork, ids: readonly number[]) {
+export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
   return uow.add(
     uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(

@@ -8,29 +8,10 @@ import { orders } from "../db/schema";
 import { isoTime, type JsonText, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
-import { batchDelete, type Page } from "./products";
-
-export interface OrderLineView {
-  id: number;
-  product_id: number;
-  product_name: string;
-  amount: number;
-  unit_price: number;
-  line_total: number;
-}
-
-export interface Order {
-  order_id: number;
-  created_at: string;
-  updated_at: string;
-  total: number;
-  products: OrderLineView[];
-}
-
-export interface OrderLinesInput {
-  product_ids: number[];
-  amounts: number[];
-}
+import type { Paging } from "../lib/paging";
+import type { Order, OrderLinesInput } from "../schemas/orders";
+import { batchDelete } from "./batch-delete";
+import { listPage } from "./lists";
 
 /** An order with its lines and total as one JSON value, built by Postgres; `o` is the order row. */
 const orderJson = sql`json_build_object(
@@ -51,23 +32,14 @@ const orderRow = (where: SQL) =>
   sql`select j.body, md5(j.body) as version
       from orders o cross join lateral (select ${orderJson}::text as body) j where ${where}`;
 
-export async function getOrder(db: Db, id: number) {
+export async function get(db: Db, id: number) {
   const { rows } = await db.execute<{ body: JsonText<Order>; version: string }>(orderRow(sql`o.id = ${id}`));
   return rows[0];
 }
 
-/** One page and whether another follows; the JSON is built only for the page's orders. */
-export async function listOrders(db: Db, { page, pageSize }: Page) {
-  const { rows } = await db.execute<{ body: JsonText<Order[]>; more: boolean }>(sql`
-    with ids as (select id from orders order by id limit ${pageSize + 1} offset ${(page - 1) * pageSize}),
-    numbered as (select id, row_number() over (order by id) as n from ids)
-    select coalesce(json_agg(${orderJson} order by o.id) filter (where x.n <= ${pageSize}), '[]')::text as body,
-           count(*) > ${pageSize} as more
-    from numbered x join orders o on o.id = x.id`);
-  return rows[0] ?? { body: "[]", more: false };
-}
+export const list = (db: Db, paging: Paging) => listPage<Order>(db, "orders", "o", orderJson, paging);
 
-export async function countOrders(db: Db): Promise<number> {
+export async function count(db: Db): Promise<number> {
   return db.$count(orders);
 }
 
@@ -133,14 +105,14 @@ function insertOrders<T>(uow: UnitOfWork, inputs: readonly OrderLinesInput[], an
 }
 
 /** One order: answers its bare id, with its Location. */
-export const createOrder = (uow: UnitOfWork, input: OrderLinesInput) =>
+export const createOne = (uow: UnitOfWork, input: OrderLinesInput) =>
   insertOrders<number>(uow, [input], {
     body: sql`(select id from new_orders)`,
     location: sql`(select '/orders/' || id from new_orders)`,
   });
 
 /** A batch, all or none: answers the new ids in input order. */
-export const createOrders = (uow: UnitOfWork, inputs: readonly OrderLinesInput[]) =>
+export const createMany = (uow: UnitOfWork, inputs: readonly OrderLinesInput[]) =>
   insertOrders<number[]>(uow, inputs, { body: sql`coalesce((select json_agg(id order by id) from new_orders), '[]')` });
 
 /**
@@ -149,7 +121,7 @@ export const createOrders = (uow: UnitOfWork, inputs: readonly OrderLinesInput[]
  * and 422 for unknown products before anything changes. The answer is read by a statement of
  * its own, which sees the new lines.
  */
-export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput, ifMatch: IfMatch) {
+export function replace(uow: UnitOfWork, id: number, input: OrderLinesInput, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orders.changes);
   uow.add(uow.db.execute(lockRow("orders", id)));
   uow.add(
@@ -184,7 +156,7 @@ export function replaceOrder(uow: UnitOfWork, id: number, input: OrderLinesInput
   );
 }
 
-export function deleteOrder(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
+export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orders.changes);
   uow.add(uow.db.execute(lockRow("orders", id)));
   return uow.add(
@@ -209,7 +181,7 @@ export function deleteOrder(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
  * Deletes what exists of `ids`, locked first so the lines that go with them (and leave the
  * rollups) are all the lines they have.
  */
-export function deleteOrders(uow: UnitOfWork, ids: readonly number[]) {
+export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
   uow.changed(...CACHE_TAGS.orders.changes);
   uow.add(uow.db.execute(lockRows("orders", ids)));
   return uow.add(

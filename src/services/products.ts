@@ -4,27 +4,13 @@ import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { guard, guardPasses, lockRow, targetChecks } from "../db/guards";
 import { products } from "../db/schema";
-import { idArray, isoTime, type JsonText, money } from "../db/sql-json";
+import { isoTime, type JsonText, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
-
-export interface ProductFields {
-  product_name: string;
-  price: number;
-  cost: number;
-  stock: number;
-}
-
-export interface Product extends ProductFields {
-  id: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Page {
-  page: number;
-  pageSize: number;
-}
+import type { Paging } from "../lib/paging";
+import type { Product, ProductFields } from "../schemas/products";
+import { batchDelete } from "./batch-delete";
+import { listPage } from "./lists";
 
 /** The API's Product, as JSON built by Postgres from a row of `products` aliased `alias`. */
 const productJson = (alias: string) => {
@@ -37,22 +23,14 @@ const productJson = (alias: string) => {
 /** The row's version, for ETag and If-Match: any change to any column changes it. */
 const productVersion = (alias: string) => sql`md5(${sql.raw(alias)}::text)`;
 
-/** One page and whether another follows (one row more was there). */
-export async function listProducts(db: Db, { page, pageSize }: Page) {
-  const { rows } = await db.execute<{ body: JsonText<Product[]>; more: boolean }>(sql`
-    with rows as (select * from products order by id limit ${pageSize + 1} offset ${(page - 1) * pageSize}),
-    numbered as (select r.*, row_number() over (order by r.id) as n from rows r)
-    select coalesce(json_agg(${productJson("p")} order by p.id) filter (where p.n <= ${pageSize}), '[]')::text as body,
-           count(*) > ${pageSize} as more
-    from numbered p`);
-  return rows[0] ?? { body: "[]", more: false };
-}
+export const list = (db: Db, paging: Paging) =>
+  listPage<Product>(db, "products", "p", productJson("p"), paging);
 
-export async function countProducts(db: Db): Promise<number> {
+export async function count(db: Db): Promise<number> {
   return db.$count(products);
 }
 
-export async function getProduct(db: Db, id: number) {
+export async function get(db: Db, id: number) {
   const { rows } = await db.execute<{ body: JsonText<Product>; version: string }>(
     sql`select ${productJson("p")}::text as body, ${productVersion("p")} as version from products p where p.id = ${id}`,
   );
@@ -82,14 +60,14 @@ function insertProducts<T>(uow: UnitOfWork, inputs: readonly ProductFields[], an
 }
 
 /** One product: answers it, with its Location. */
-export const createProduct = (uow: UnitOfWork, input: ProductFields) =>
+export const createOne = (uow: UnitOfWork, input: ProductFields) =>
   insertProducts<Product>(uow, [input], {
     body: sql`(select ${productJson("a")} from added a)`,
     location: sql`(select '/products/' || id from added)`,
   });
 
 /** A batch, all or none: answers the products in input order. */
-export const createProducts = (uow: UnitOfWork, inputs: readonly ProductFields[]) =>
+export const createMany = (uow: UnitOfWork, inputs: readonly ProductFields[]) =>
   insertProducts<Product[]>(uow, inputs, {
     body: sql`coalesce((select json_agg(${productJson("a")} order by a.id) from added a), '[]')`,
   });
@@ -103,7 +81,7 @@ const targetGuard = (id: number, ifMatch: IfMatch) =>
     }),
   );
 
-export function replaceProduct(uow: UnitOfWork, id: number, input: ProductFields, ifMatch: IfMatch) {
+export function replace(uow: UnitOfWork, id: number, input: ProductFields, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.products.changes);
   uow.add(uow.db.execute(lockRow("products", id)));
   return uow.add(
@@ -121,7 +99,7 @@ export function replaceProduct(uow: UnitOfWork, id: number, input: ProductFields
   );
 }
 
-export function deleteProduct(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
+export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.products.changes);
   uow.add(uow.db.execute(lockRow("products", id)));
   return uow.add(
@@ -134,20 +112,7 @@ export function deleteProduct(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
 }
 
 /** Deletes what exists of `ids` (distinct, in the caller's order); answers which were not there. */
-export function deleteProducts(uow: UnitOfWork, ids: readonly number[]) {
+export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
   uow.changed(...CACHE_TAGS.products.changes);
   return uow.add(uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(batchDelete("products", ids)));
-}
-
-/** A batch delete's one statement and its `{deleted, not_found}` answer. */
-export function batchDelete(table: "products" | "orders" | "orders_products", ids: readonly number[], also?: SQL) {
-  return sql`
-    with asked as (select id, ord from unnest(${idArray(ids)}::bigint[]) with ordinality as t(id, ord)),
-    removed as (delete from ${sql.identifier(table)} where id = any(${idArray(ids)}::bigint[]) returning *)
-    ${also ?? sql``}
-    select ${answerColumns({
-      body: sql`json_build_object(
-        'deleted', (select count(*) from removed),
-        'not_found', coalesce((select json_agg(a.id order by a.ord) from asked a where a.id not in (select id from removed)), '[]'))`,
-    })}`;
 }

@@ -1,14 +1,5 @@
-import { createRouter } from "../../lib/create-app";
+import { crudRouter } from "../../lib/crud-router";
 import * as handlers from "./order-lines.handlers";
 import * as routes from "./order-lines.routes";
 
-const router = createRouter()
-  .openapi(routes.count, handlers.count)
-  .openapi(routes.create, handlers.create)
-  .openapi(routes.createBatch, handlers.createBatch)
-  .openapi(routes.deleteBatch, handlers.deleteBatch)
-  .openapi(routes.getOne, handlers.getOne)
-  .openapi(routes.update, handlers.update)
-  .openapi(routes.remove, handlers.remove);
-
-export default router;
+export default crudRouter(routes, handlers);

@@ -1,17 +1,5 @@
-import { createRouter } from "../../lib/create-app";
+import { crudRouter } from "../../lib/crud-router";
 import * as handlers from "./products.handlers";
 import * as routes from "./products.routes";
 
-// Static paths (/products-count, /products-batch) do not share a prefix segment with
-// /products/{id}, so registration order cannot make the parameter swallow them.
-const router = createRouter()
-  .openapi(routes.list, handlers.list)
-  .openapi(routes.count, handlers.count)
-  .openapi(routes.create, handlers.create)
-  .openapi(routes.createBatch, handlers.createBatch)
-  .openapi(routes.deleteBatch, handlers.deleteBatch)
-  .openapi(routes.getOne, handlers.getOne)
-  .openapi(routes.update, handlers.update)
-  .openapi(routes.remove, handlers.remove);
-
-export default router;
+export default crudRouter(routes, handlers).openapi(routes.list, handlers.list);

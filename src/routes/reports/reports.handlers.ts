@@ -1,9 +1,9 @@
 import { sendJson } from "../../lib/respond";
 import type { AppRouteHandler } from "../../lib/types";
 import { salesReport } from "../../services/reports";
-import type { ReportRoute } from "./reports.routes";
+import type { report as ReportRoute } from "./reports.routes";
 
-export const report: AppRouteHandler<ReportRoute> = async (c) => {
+export const report: AppRouteHandler<typeof ReportRoute> = async (c) => {
   const { from, to, limit } = c.req.valid("query");
   const report = await salesReport(c.var.db, { from: from ?? null, to: to ?? null }, limit);
   // Weak: two builds of the same figures differ only in generated_at, and If-None-Match should

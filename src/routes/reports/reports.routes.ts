@@ -1,48 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
-import { cachedResponses, conditionalReadParameters, errorResponses, errorStatuses, PUBLIC } from "../../lib/openapi";
-
-const figures = {
-  orders: z.number().int().openapi({ example: 4 }),
-  units: z.number().int().openapi({ example: 40 }),
-  revenue: z.number().openapi({ example: 4000 }),
-  cost: z.number().openapi({ example: 2000 }),
-  profit: z.number().openapi({ example: 2000 }),
-};
-
-export const ReportSchema = z
-  .object({
-    generated_at: z.iso.datetime(),
-    range: z.object({ from: z.iso.date().nullable(), to: z.iso.date().nullable() }),
-    totals: z.object({ ...figures, order_lines: z.number().int().openapi({ example: 30 }) }),
-    products: z.array(
-      z
-        .object({
-          product_id: z.number().int().openapi({ example: 1 }),
-          product_name: z.string().openapi({ example: "Desk" }),
-          ...figures,
-        })
-        .openapi("ReportProduct"),
-    ),
-  })
-  .openapi("Report");
-
-const date = z.iso.date({ error: "must be a date (YYYY-MM-DD)" });
-
-export const ReportQuerySchema = z
-  .object({
-    from: date.optional().openapi({ example: "2026-01-01", description: "First day, inclusive (UTC)" }),
-    to: date.optional().openapi({ example: "2026-12-31", description: "Last day, inclusive (UTC)" }),
-    limit: z.coerce
-      .number({ error: "must be an integer from 1 to 1000" })
-      .int("must be an integer from 1 to 1000")
-      .min(1, "must be an integer from 1 to 1000")
-      .max(1000, "must be an integer from 1 to 1000")
-      .default(100)
-      .openapi({ example: 100, description: "How many products, highest revenue first (default 100, at most 1000)" }),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" });
+import { errorResponses, errorStatuses } from "../../lib/openapi/problems";
+import { cachedResponses, conditionalReadParameters, PUBLIC } from "../../lib/openapi/responses";
+import { ReportQuerySchema, ReportSchema } from "../../schemas/reports";
 
 export const report = createRoute({
   method: "get",
@@ -52,7 +13,8 @@ export const report = createRoute({
   tags: ["Reports"],
   security: PUBLIC,
   summary: "Sales report over the captured line prices",
-  description: "Products never ordered in the range are left out; products are sorted by revenue, highest first.",
+  description:
+    "Products never ordered in the range are left out; products are sorted by revenue, highest first, and the first `limit` (100 by default) are listed; `totals` cover them all.",
   parameters: conditionalReadParameters,
   request: { query: ReportQuerySchema },
   responses: {
@@ -63,5 +25,3 @@ export const report = createRoute({
     }),
   },
 });
-
-export type ReportRoute = typeof report;

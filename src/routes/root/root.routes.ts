@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, errorStatuses, jsonContent, PUBLIC } from "../../lib/openapi";
+import { errorResponses, errorStatuses } from "../../lib/openapi/problems";
+import { jsonContent, PUBLIC } from "../../lib/openapi/responses";
 
 export const HealthSchema = z
   .object({

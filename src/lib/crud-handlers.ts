@@ -1,0 +1,81 @@
+import type { Context } from "hono";
+import type { AnswerRow } from "../db/answer";
+import type { Db } from "../db/client";
+import type { JsonText } from "../db/sql-json";
+import type { Pending, UnitOfWork } from "../db/unit-of-work";
+import { commitAndAnswer } from "./commit";
+import { type IfMatch, parseIfMatch, toEtag } from "./conditional";
+import { domainError, type Resource } from "./domain-errors";
+import { linkNextPage, type PageRow, type Paging } from "./paging";
+import { assertBodyId } from "./problem";
+import { sendJson } from "./respond";
+import type { AppEnv } from "./types";
+
+/**
+ * Handlers for the routes every resource has, made from the resource's service functions: each
+ * reads what its route validated, makes the service's one round trip and answers. A resource's
+ * handlers file says only which service function serves which route.
+ */
+
+/** The context of a route whose validated input is `Out`. */
+type Ctx<Out extends object = object> = Context<AppEnv, string, { out: Out }>;
+type Answer<T> = Pending<{ rows: AnswerRow<T>[] }>;
+
+const ifMatch = (c: Context) => parseIfMatch(c.req.header("If-Match"));
+
+export const countHandler = (count: (db: Db) => Promise<number>) => async (c: Ctx) =>
+  c.json(await count(c.var.db), 200);
+
+export const listHandler =
+  <T>(list: (db: Db, paging: Paging) => Promise<PageRow<JsonText<T[]>>>) =>
+  async (c: Ctx<{ query: Paging }>) => {
+    const paging = c.req.valid("query");
+    const page = await list(c.var.db, paging);
+    linkNextPage(c, paging, page);
+    return sendJson(c, page.body, 200);
+  };
+
+export const getOneHandler =
+  <T>(resource: Resource, find: (db: Db, id: number) => Promise<{ body: JsonText<T>; version: string } | undefined>) =>
+  async (c: Ctx<{ param: { id: number } }>) => {
+    const { id } = c.req.valid("param");
+    const row = await find(c.var.db, id);
+    if (!row) throw domainError("not_found", { resource, id });
+    return sendJson(c, row.body, 200, { ETag: toEtag(row.version) });
+  };
+
+/** POST of one: `fields` picks what the write sets from the validated body. */
+export const createOneHandler =
+  <Body, Fields, T>(create: (uow: UnitOfWork, fields: Fields) => Answer<T>, fields: (body: Body) => Fields) =>
+  async (c: Ctx<{ json: Body }>) =>
+    commitAndAnswer(c, create(c.var.uow, fields(c.req.valid("json"))), 201);
+
+/** PUT of one: a body may repeat its id (`idField`), which must be the path's. */
+export const replaceHandler =
+  <Body, K extends string, Fields, T>(
+    replace: (uow: UnitOfWork, id: number, fields: Fields, ifMatch: IfMatch) => Answer<T>,
+    fields: (body: Body) => Fields,
+    idField: K,
+  ) =>
+  async (c: Ctx<{ param: { id: number }; json: Body & { [F in K]?: number } }>) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    assertBodyId(idField, body[idField], id);
+    return commitAndAnswer(c, replace(c.var.uow, id, fields(body), ifMatch(c)), 200);
+  };
+
+export const deleteOneHandler =
+  <T>(remove: (uow: UnitOfWork, id: number, ifMatch: IfMatch) => Answer<T>) =>
+  async (c: Ctx<{ param: { id: number } }>) =>
+    commitAndAnswer(c, remove(c.var.uow, c.req.valid("param").id, ifMatch(c)), 202);
+
+export const createBatchHandler =
+  <Body, Fields, T>(create: (uow: UnitOfWork, fields: Fields[]) => Answer<T>, fields: (body: Body) => Fields) =>
+  async (c: Ctx<{ json: Body[] }>) =>
+    commitAndAnswer(c, create(c.var.uow, c.req.valid("json").map(fields)), 201);
+
+/** DELETE of a batch: each id once, in the order asked. */
+export const deleteBatchHandler =
+  <T>(remove: (uow: UnitOfWork, ids: number[]) => Answer<T>) =>
+  async (c: Ctx<{ json: number[] }>) =>
+    commitAndAnswer(c, remove(c.var.uow, [...new Set(c.req.valid("json"))]), 202);

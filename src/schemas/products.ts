@@ -1,0 +1,45 @@
+import { z } from "@hono/zod-openapi";
+import { Int4, Money, PositiveId, readOnly, Timestamp } from "./common";
+
+/** The API's Product: what every answer with a product carries, built in SQL to this shape. */
+export const ProductSchema = z
+  .object({
+    id: z.number().int().openapi({ example: 1 }),
+    product_name: z.string().openapi({ example: "Desk" }),
+    price: z.number().openapi({ example: 100 }),
+    cost: z.number().openapi({ example: 50 }),
+    stock: z.number().int().openapi({ example: 10 }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Product");
+
+const productFields = {
+  product_name: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(255, "must be at most 255 characters")
+    // Postgres refuses NUL in text, and no other control character belongs in a name.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+    .regex(/^[^\x00-\x1f\x7f-\x9f]*$/, "must not contain control characters")
+    .openapi({ example: "Desk" }),
+  price: Money.openapi({ example: 100 }),
+  cost: Money.openapi({ example: 50 }),
+  stock: Int4(0).openapi({ example: 10 }),
+  created_at: readOnly(z.unknown()),
+  updated_at: readOnly(z.unknown()),
+};
+
+export const ProductInputSchema = z
+  .strictObject({ ...productFields, id: readOnly(z.unknown()) })
+  .openapi("ProductInput");
+
+/** PUT is a full replace; the body may carry the id it was read with, which must match. */
+export const ProductReplaceSchema = z
+  .strictObject({ ...productFields, id: PositiveId.optional().openapi({ example: 1 }) })
+  .openapi("ProductReplace");
+
+export type Product = z.infer<typeof ProductSchema>;
+/** What a write sets; the rest of a body is read-only or checked against the path. */
+export type ProductFields = Pick<z.infer<typeof ProductInputSchema>, "product_name" | "price" | "cost" | "stock">;
