@@ -3,10 +3,17 @@ import { defineConfig } from "vitest/config";
 
 // Tests that need Redis answering: they assert cache hits, replays or limits.
 const NEEDS_REDIS = [
-  "test/api/cache.test.ts",
+  "test/api/cache-bypass.test.ts",
+  "test/api/cache-hits-and-misses.test.ts",
+  "test/api/cache-invalidation-order-lines.test.ts",
+  "test/api/cache-invalidation-orders.test.ts",
+  "test/api/cache-invalidation-products.test.ts",
   "test/api/cache-keys.test.ts",
-  "test/api/conditional.test.ts",
-  "test/api/idempotency.test.ts",
+  "test/api/conditional-reads.test.ts",
+  "test/api/conditional-writes.test.ts",
+  "test/api/idempotency-exactly-once.test.ts",
+  "test/api/idempotency-keys.test.ts",
+  "test/api/idempotency-replay.test.ts",
   "test/api/rate-limit.test.ts",
 ];
 
