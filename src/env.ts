@@ -27,6 +27,8 @@ const EnvSchema = z
     // gets longer because a write past its deadline has an unknown outcome.
     DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)).transform((v) => v ?? 5_000),
     DB_WRITE_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)).transform((v) => v ?? 10_000),
+    // The deadline of one Redis call: Redis is a fast path, so a slow one is treated as down.
+    REDIS_TIMEOUT_MS: optional(z.coerce.number().int().min(10).max(10_000)).transform((v) => v ?? 200),
     // How long an isolate leaves Redis alone after a failed call (0 = retry on the next request).
     REDIS_COOL_OFF_MS: optional(z.coerce.number().int().min(0).max(600_000)).transform((v) => v ?? 5_000),
     RATE_LIMIT_READS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
@@ -57,6 +59,7 @@ export interface Bindings {
   RATE_LIMIT_READS_PER_MINUTE?: string;
   DB_TIMEOUT_MS?: string;
   DB_WRITE_TIMEOUT_MS?: string;
+  REDIS_TIMEOUT_MS?: string;
   REDIS_COOL_OFF_MS?: string;
   CORS_ORIGINS?: string;
   /** Workers static assets: the docs page's Swagger UI files (wrangler.toml [assets]). */

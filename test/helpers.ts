@@ -106,3 +106,157 @@ export function expectProblem(res: ApiResponse, status: number, detail: string |
   if (typeof detail === "string") expect(body.detail).toBe(detail);
   else expect(body.detail).toMatch(detail);
 }
+
+/** Writes rows in SQL, so no API write runs: nothing is invalidated and no API rule is checked. */
+export async function insertProductRow(product: { product_name: string; price: number; cost: number; stock: number }) {
+  await db().query("insert into products (product_name, price, cost, stock) values ($1, $2, $3, $4)", [
+    product.product_name,
+    product.price,
+    product.cost,
+    product.stock,
+  ]);
+}
+
+/** An order with one line, in SQL like `insertProductRow`. */
+export async function insertOrderWithLine(line: {
+  product_id: number;
+  amount: number;
+  unit_price: number;
+  unit_cost: number;
+}) {
+  const [order] = await db().query("insert into orders default values returning id");
+  await db().query(
+    "insert into orders_products (order_id, product_id, amount, unit_price, unit_cost) values ($1, $2, $3, $4, $5)",
+    [order?.id, line.product_id, line.amount, line.unit_price, line.unit_cost],
+  );
+}
+
+export async function countRows(table: "products" | "orders" | "orders_products"): Promise<number> {
+  const [row] = await db().query(`select count(*)::int as n from ${table}`);
+  return Number(row?.n);
+}
+
+/** The stored lines, with bigint and numeric columns cast so they compare as plain values. */
+export async function storedLines() {
+  return db().query(
+    "select id::int, order_id::int, product_id::int, amount, unit_price::text, unit_cost::text from orders_products order by id",
+  );
+}
+
+export const LONG_AGO = "2000-01-01T00:00:00.000Z";
+
+/** Moves every order's updated_at far into the past, so a touch by the next write is visible. */
+export async function ageOrders() {
+  await db().query("update orders set updated_at = $1", [LONG_AGO]);
+}
+
+/** Sends a write that must answer `status`, and returns its body. */
+export async function write<T = unknown>(path: string, method: string, json: unknown, status: number): Promise<T> {
+  const res = await api<T>(path, { method, json });
+  expect(res.status).toBe(status);
+  return res.body;
+}
+
+/** Like `write`, and the write must pass by the cache: `X-Cache: BYPASS`. */
+export async function writeBypassing<T = unknown>(
+  path: string,
+  method: string,
+  json: unknown,
+  status: number,
+): Promise<T> {
+  const res = await api<T>(path, { method, json });
+  expect(res.status).toBe(status);
+  expect(res.headers.get("X-Cache")).toBe("BYPASS");
+  return res.body;
+}
+
+// ETags and the read-through cache.
+
+export const STRONG_ETAG = /^"[0-9a-f]{32}"$/;
+// The report's tag is weak: rebuilds of the same figures differ only in generated_at.
+export const REPORT_ETAG = /^W\/"[0-9a-f]{32}"$/;
+export const etagShape = (path: string) => (path.startsWith("/reports-all") ? REPORT_ETAG : STRONG_ETAG);
+/** Shaped like our tags, but no representation has it. */
+export const OTHER_TAG = '"00000000000000000000000000000000"';
+
+/** The current ETag of a resource, from a plain GET. */
+export async function etagOf(path: string): Promise<string> {
+  const res = await api(path);
+  expect(res.status).toBe(200);
+  const etag = res.headers.get("ETag") ?? "";
+  expect(etag).toMatch(etagShape(path));
+  return etag;
+}
+
+/** A read that misses: 200, `X-Cache: MISS`, one database round trip, an ETag. */
+export async function miss<T>(path: string): Promise<ApiResponse<T>> {
+  const { result, roundTrips } = await countRoundTrips(() => api<T>(path));
+  expect(result.status).toBe(200);
+  expect(result.headers.get("X-Cache")).toBe("MISS");
+  expect(result.headers.get("ETag")).toMatch(etagShape(path));
+  expect(result.headers.get("Content-Type")).toMatch(/^application\/json/);
+  expect(roundTrips).toBe(1);
+  return result;
+}
+
+/** A read that hits: the same answer as `first`, `X-Cache: HIT`, no database round trip. */
+export async function hit<T>(path: string, first: ApiResponse<T>): Promise<ApiResponse<T>> {
+  const { result, roundTrips } = await countRoundTrips(() => api<T>(path));
+  expect(result.status).toBe(200);
+  expect(result.headers.get("X-Cache")).toBe("HIT");
+  expect(roundTrips).toBe(0);
+  expect(result.text).toBe(first.text);
+  expect(result.body).toEqual(first.body);
+  expect(result.headers.get("ETag")).toBe(first.headers.get("ETag"));
+  expect(result.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+  expect(result.headers.get("Link")).toBe(first.headers.get("Link"));
+  return result;
+}
+
+/** Reads twice (MISS, then HIT) so the answer is cached, and returns it. */
+export async function primed<T>(path: string): Promise<ApiResponse<T>> {
+  const first = await miss<T>(path);
+  await hit(path, first);
+  return first;
+}
+
+/** After a write: the read misses and answers something other than the cached answer. */
+export async function fresh<T>(path: string, cached: ApiResponse<T>): Promise<T> {
+  const res = await miss<T>(path);
+  expect(res.body).not.toEqual(cached.body);
+  expect(res.headers.get("ETag")).not.toBe(cached.headers.get("ETag"));
+  return res.body;
+}
+
+/** A read that is not cached: `X-Cache: BYPASS`. */
+export async function bypass(path: string, status: number): Promise<ApiResponse> {
+  const res = await api(path);
+  expect(res.status).toBe(status);
+  expect(res.headers.get("X-Cache")).toBe("BYPASS");
+  return res;
+}
+
+// Idempotency-Key.
+
+export const IDEMPOTENCY_MISMATCH = "This Idempotency-Key was already used with a different request";
+
+export const idem = (key: string, extra: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...extra });
+
+export async function idemKeys(): Promise<string[]> {
+  return redis().keys("idem:*");
+}
+
+/** A replay answers what the first request answered, marked as replayed. */
+export function expectReplay(first: ApiResponse, replay: ApiResponse) {
+  expect(first.headers.get("Idempotent-Replayed")).toBeNull();
+  expect(replay.status).toBe(first.status);
+  expect(replay.body).toEqual(first.body);
+  expect(replay.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+  expect(replay.headers.get("Location")).toBe(first.headers.get("Location"));
+  expect(replay.headers.get("ETag")).toBe(first.headers.get("ETag"));
+  expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+  // A replay is a new request: it has its own id and the usual security headers.
+  expect(replay.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+  expect(replay.headers.get("X-Request-Id")).not.toBe(first.headers.get("X-Request-Id"));
+  expect(replay.headers.get("X-Content-Type-Options")).toBe("nosniff");
+}

@@ -1,10 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Config } from "../env";
 
-// Redis sits on the hot path of every cached read, so a slow Redis must not make the API slow:
-// each call has this deadline and no retries, and callers fall back to the database.
-export const REDIS_TIMEOUT_MS = 200;
-
 /** Redis was not asked: this request already lost a call to it, or the isolate is cooling off. */
 export class RedisSkipped extends Error {
   override readonly name = "RedisSkipped";
@@ -14,9 +10,14 @@ const clients = new Map<string, Redis>();
 // When each Redis last failed in this isolate.
 const lastFailure = new Map<string, number>();
 
-/** One client per Redis and isolate; the REST client holds no connection of its own. */
-function clientFor(url: string, token: string): Redis {
-  let client = clients.get(`${url} ${token}`);
+/**
+ * One client per Redis and isolate; the REST client holds no connection of its own. Redis sits
+ * on the hot path of every cached read, so a slow Redis must not make the API slow: each call has
+ * a deadline (REDIS_TIMEOUT_MS) and no retries, and callers fall back to the database.
+ */
+function clientFor(url: string, token: string, timeoutMs: number): Redis {
+  const key = `${url} ${token} ${timeoutMs}`;
+  let client = clients.get(key);
   if (!client) {
     client = new Redis({
       url,
@@ -25,11 +26,11 @@ function clientFor(url: string, token: string): Redis {
       // Every call is already one request; pipelining would only delay and merge them.
       enableAutoPipelining: false,
       retry: { retries: 0 },
-      signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
+      signal: () => AbortSignal.timeout(timeoutMs),
       // Cached bodies are stored as JSON text and sent back as they are.
       automaticDeserialization: false,
     });
-    clients.set(`${url} ${token}`, client);
+    clients.set(key, client);
   }
   return client;
 }
@@ -76,5 +77,5 @@ export function redisSession(config: Config): RedisSession | null {
   const url = config.UPSTASH_REDIS_REST_URL;
   const token = config.UPSTASH_REDIS_REST_TOKEN;
   if (!url || !token) return null;
-  return new RedisSession(clientFor(url, token), url, config.REDIS_COOL_OFF_MS);
+  return new RedisSession(clientFor(url, token, config.REDIS_TIMEOUT_MS), url, config.REDIS_COOL_OFF_MS);
 }

@@ -4,7 +4,6 @@ import { createMiddleware } from "hono/factory";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import { ApiError } from "../lib/problem";
-import { REDIS_TIMEOUT_MS } from "../lib/redis";
 import type { AppEnv } from "../lib/types";
 
 const WINDOW_SECONDS = 60;
@@ -17,7 +16,7 @@ const MAX_BLOCKED = 10_000;
 // One limiter per Redis client, policy and limit, built once per isolate.
 const limiters = new WeakMap<Redis, Map<string, Ratelimit>>();
 
-function limiterFor(redis: Redis, policy: "reads" | "writes", perMinute: number): Ratelimit {
+function limiterFor(redis: Redis, policy: "reads" | "writes", perMinute: number, timeoutMs: number): Ratelimit {
   let byPolicy = limiters.get(redis);
   if (!byPolicy) {
     byPolicy = new Map();
@@ -31,7 +30,7 @@ function limiterFor(redis: Redis, policy: "reads" | "writes", perMinute: number)
       limiter: Ratelimit.slidingWindow(perMinute, `${WINDOW_SECONDS} s`),
       prefix: `ratelimit:${policy}`,
       ephemeralCache: blocked,
-      timeout: REDIS_TIMEOUT_MS,
+      timeout: timeoutMs,
       analytics: false,
     });
     byPolicy.set(name, limiter);
@@ -53,7 +52,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
 
   const policy = write ? "writes" : "reads";
   if (blocked.size > MAX_BLOCKED) blocked.clear();
-  const limiter = limiterFor(redis.client, policy, perMinute);
+  const limiter = limiterFor(redis.client, policy, perMinute, c.var.config.REDIS_TIMEOUT_MS);
 
   let result: Awaited<ReturnType<Ratelimit["limit"]>>;
   try {

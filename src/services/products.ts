@@ -23,8 +23,7 @@ const productJson = (alias: string) => {
 /** The row's version, for ETag and If-Match: any change to any column changes it. */
 const productVersion = (alias: string) => sql`md5(${sql.raw(alias)}::text)`;
 
-export const list = (db: Db, paging: Paging) =>
-  listPage<Product>(db, "products", "p", productJson("p"), paging);
+export const list = (db: Db, paging: Paging) => listPage<Product>(db, "products", "p", productJson("p"), paging);
 
 export async function count(db: Db): Promise<number> {
   return db.$count(products);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
 import { desk } from "../fixtures";
-import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
+import { type ApiResponse, api, db, expectProblem, insertProductRow, snapshot } from "../helpers";
 
 const MISSING_KEY = "Writes need an API key: send Authorization: Bearer <key>";
 const INVALID_KEY = "The API key is not valid";
@@ -35,7 +35,7 @@ function expectUnauthorized(res: ApiResponse, detail: string, instance: string) 
 
 describe("API keys", () => {
   it("keeps reads public without a key", async () => {
-    await db().query("insert into products (product_name, price, cost, stock) values ('Desk', 100, 50, 10)");
+    await insertProductRow(desk);
     const list = await call<{ id: number }[]>("/products");
     expect(list.status).toBe(200);
     expect(list.body.map((p) => p.id)).toEqual([1]);
@@ -53,7 +53,7 @@ describe("API keys", () => {
   });
 
   it("refuses a write without a key with 401, a WWW-Authenticate challenge, and changes nothing", async () => {
-    await db().query("insert into products (product_name, price, cost, stock) values ('Desk', 100, 50, 10)");
+    await insertProductRow(desk);
     const before = await snapshot();
     expectUnauthorized(await call("/products", { method: "POST", json: desk }), MISSING_KEY, "/products");
     expectUnauthorized(

@@ -1,21 +1,13 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Bindings } from "../../src/env";
 import { desk } from "../fixtures";
-import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
+import { type ApiResponse, api, expectProblem, insertProductRow, snapshot } from "../helpers";
 
 /** A port nothing listens on, so every database request fails to connect. */
 const CLOSED_ENDPOINT = "http://127.0.0.1:9/sql";
 const OUTCOME_UNKNOWN =
   "The write was sent but the database's answer never arrived, so its outcome is unknown. Retry it with the same Idempotency-Key to learn the outcome, or read the resource first.";
 const UNREACHABLE = "The database cannot be reached; retry shortly";
-
-/** Calls the app in this isolate with the test bindings overridden, and parses the body. */
-const call = <T = unknown>(
-  path: string,
-  init: RequestInit & { json?: unknown } = {},
-  bindings: Partial<Bindings> = {},
-) => api<T>(path, init, bindings);
 
 /** A 500 whose body is exactly the generic problem: no stack, SQL, binding names or messages. */
 function expectOpaque500(res: ApiResponse & { text: string }, instance: string) {
@@ -38,27 +30,24 @@ function expectOpaque500(res: ApiResponse & { text: string }, instance: string) 
 
 describe("unexpected failures", () => {
   it("answers a configuration error with an opaque 500 that quotes the request id", async () => {
-    const res = await call("/products", {}, { DATABASE_URL: "not a url" });
+    const res = await api("/products", {}, { DATABASE_URL: "not a url" });
     expectOpaque500(res, "/products");
   });
 
   it("answers 500 the same way on every route, reads and writes, when the Worker is misconfigured", async () => {
     const before = await snapshot();
-    expectOpaque500(await call("/", {}, { DATABASE_URL: "not a url" }), "/");
-    expectOpaque500(await call("/reports-all", {}, { DATABASE_URL: undefined }), "/reports-all");
-    expectOpaque500(
-      await call("/products", { method: "POST", json: desk }, { DATABASE_URL: "not a url" }),
-      "/products",
-    );
-    expectOpaque500(await call("/orders/1", {}, { AUTH_DISABLED: "yes" }), "/orders/1");
+    expectOpaque500(await api("/", {}, { DATABASE_URL: "not a url" }), "/");
+    expectOpaque500(await api("/reports-all", {}, { DATABASE_URL: undefined }), "/reports-all");
+    expectOpaque500(await api("/products", { method: "POST", json: desk }, { DATABASE_URL: "not a url" }), "/products");
+    expectOpaque500(await api("/orders/1", {}, { AUTH_DISABLED: "yes" }), "/orders/1");
     expect(await snapshot()).toEqual(before);
   });
 });
 
 describe("an unreachable database", () => {
   it("answers 503 with Retry-After, and a normal request afterwards works again", async () => {
-    await db().query("insert into products (product_name, price, cost, stock) values ('Desk', 100, 50, 10)");
-    const res = await call("/products", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    await insertProductRow(desk);
+    const res = await api("/products", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
     expectProblem(res, 503, UNREACHABLE, "/products");
     expect(res.headers.get("Retry-After")).toBe("5");
     expect(res.body).toEqual({
@@ -79,11 +68,11 @@ describe("an unreachable database", () => {
 
   it("answers a write with 503 too, saying its outcome is unknown, and writes nothing", async () => {
     const before = await snapshot();
-    const res = await call("/products", { method: "POST", json: desk }, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const res = await api("/products", { method: "POST", json: desk }, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
     // A refused connection and an answer lost after the commit look the same from the Worker.
     expectProblem(res, 503, OUTCOME_UNKNOWN, "/products");
     expect(res.headers.get("Retry-After")).toBe("5");
-    const report = await call("/reports-all", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const report = await api("/reports-all", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
     expectProblem(report, 503, UNREACHABLE, "/reports-all");
     expect(await snapshot()).toEqual(before);
     const retried = await api("/products", { method: "POST", json: desk });
@@ -91,7 +80,7 @@ describe("an unreachable database", () => {
   });
 
   it("reports the database as down on /health with 503", async () => {
-    const res = await call("/health", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const res = await api("/health", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
     expect(res.status).toBe(503);
     expect(res.headers.get("Content-Type")).toBe("application/json");
     expect(res.headers.get("Retry-After")).toBe("5");

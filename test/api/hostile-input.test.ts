@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { desk } from "../fixtures";
+import { desk, yacht } from "../fixtures";
 import { api, expectProblem, snapshot } from "../helpers";
 
 describe("control characters in text", () => {
@@ -45,8 +45,7 @@ describe("answers stay small", () => {
 
 describe("money stays exact end to end", () => {
   it("totals the largest price times the largest amount to the cent, in orders and the report", async () => {
-    const product = { product_name: "Yacht", price: 9_999_999_999.99, cost: 9_999_999_999.99, stock: 1 };
-    expect((await api("/products", { method: "POST", json: product })).status).toBe(201);
+    expect((await api("/products", { method: "POST", json: yacht })).status).toBe(201);
     const created = await api("/orders", { method: "POST", json: { product_ids: [1], amounts: [2_147_483_647] } });
     expect(created.status).toBe(201);
 

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Bindings } from "../../src/env";
 import { desk } from "../fixtures";
-import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
-
-/** Calls the same app with other bindings (Hono's app.request), with no execution context. */
-const call = <T = unknown>(
-  path: string,
-  init: RequestInit & { json?: unknown } = {},
-  bindings: Partial<Bindings> = {},
-) => api<T>(path, init, bindings);
+import { type ApiResponse, api, db, expectProblem, insertProductRow, snapshot } from "../helpers";
 
 // The limiter remembers blocked callers in the isolate, so every test uses callers of its own.
 const run = crypto.randomUUID().slice(0, 8);
@@ -38,17 +30,17 @@ function expectRateLimitHeaders(res: ApiResponse, policy: "reads" | "writes", qu
 describe("read limits", () => {
   it("lets the quota through with RateLimit headers, then answers 429 with Retry-After", async () => {
     await awayFromMinuteEdge();
-    await db().query("insert into products (product_name, price, cost, stock) values ('Desk', 100, 50, 10)");
+    await insertProductRow(desk);
     const limits = { RATE_LIMIT_READS_PER_MINUTE: "3" };
     const ip = uniqueIp();
     for (const remaining of [2, 1, 0]) {
-      const res = await call("/products", { headers: { "CF-Connecting-IP": ip } }, limits);
+      const res = await api("/products", { headers: { "CF-Connecting-IP": ip } }, limits);
       expect(res.status).toBe(200);
       expect(res.body).toHaveLength(1);
       expectRateLimitHeaders(res, "reads", 3, remaining);
     }
 
-    const limited = await call("/products", { headers: { "CF-Connecting-IP": ip } }, limits);
+    const limited = await api("/products", { headers: { "CF-Connecting-IP": ip } }, limits);
     expectProblem(limited, 429, /^Rate limit of 3 reads per minute reached; retry after \d+ s$/, "/products");
     expect(limited.headers.get("Retry-After")).toMatch(/^\d+$/);
     const retryAfter = Number(limited.headers.get("Retry-After"));
@@ -57,11 +49,11 @@ describe("read limits", () => {
     expectRateLimitHeaders(limited, "reads", 3, 0);
 
     // Every read route shares the caller's budget.
-    const other = await call("/products-count", { headers: { "CF-Connecting-IP": ip } }, limits);
+    const other = await api("/products-count", { headers: { "CF-Connecting-IP": ip } }, limits);
     expect(other.status).toBe(429);
 
     // Another client address has its own budget.
-    const elsewhere = await call("/products", { headers: { "CF-Connecting-IP": uniqueIp() } }, limits);
+    const elsewhere = await api("/products", { headers: { "CF-Connecting-IP": uniqueIp() } }, limits);
     expect(elsewhere.status).toBe(200);
     expectRateLimitHeaders(elsewhere, "reads", 3, 2);
   });
@@ -70,19 +62,19 @@ describe("read limits", () => {
     await awayFromMinuteEdge();
     const ip = uniqueIp();
     const limits = { RATE_LIMIT_READS_PER_MINUTE: "1", RATE_LIMIT_WRITES_PER_MINUTE: "5" };
-    const read = await call("/products", { headers: { "CF-Connecting-IP": ip } }, limits);
+    const read = await api("/products", { headers: { "CF-Connecting-IP": ip } }, limits);
     expect(read.status).toBe(200);
-    expect((await call("/products", { headers: { "CF-Connecting-IP": ip } }, limits)).status).toBe(429);
-    const write = await call("/products", { method: "POST", json: desk, headers: { "CF-Connecting-IP": ip } }, limits);
+    expect((await api("/products", { headers: { "CF-Connecting-IP": ip } }, limits)).status).toBe(429);
+    const write = await api("/products", { method: "POST", json: desk, headers: { "CF-Connecting-IP": ip } }, limits);
     expect(write.status).toBe(201);
     expectRateLimitHeaders(write, "writes", 5, 4);
   });
 
   it("sends no RateLimit headers when no limits are set", async () => {
     const ip = uniqueIp();
-    const read = await call("/products", { headers: { "CF-Connecting-IP": ip } });
+    const read = await api("/products", { headers: { "CF-Connecting-IP": ip } });
     expect(read.status).toBe(200);
-    const write = await call("/products", { method: "POST", json: desk, headers: { "CF-Connecting-IP": ip } });
+    const write = await api("/products", { method: "POST", json: desk, headers: { "CF-Connecting-IP": ip } });
     expect(write.status).toBe(201);
     for (const res of [read, write]) {
       expect(res.headers.get("RateLimit")).toBeNull();
@@ -91,7 +83,7 @@ describe("read limits", () => {
   });
 
   it("fails open: with Redis unreachable, reads are still answered", async () => {
-    await db().query("insert into products (product_name, price, cost, stock) values ('Desk', 100, 50, 10)");
+    await insertProductRow(desk);
     const bindings = {
       RATE_LIMIT_READS_PER_MINUTE: "1",
       RATE_LIMIT_WRITES_PER_MINUTE: "1",
@@ -99,7 +91,7 @@ describe("read limits", () => {
     };
     const ip = uniqueIp();
     for (let i = 0; i < 3; i++) {
-      const res = await call<{ id: number }[]>("/products", { headers: { "CF-Connecting-IP": ip } }, bindings);
+      const res = await api<{ id: number }[]>("/products", { headers: { "CF-Connecting-IP": ip } }, bindings);
       expect(res.status).toBe(200);
       expect(res.body.map((p) => p.id)).toEqual([1]);
     }
@@ -116,14 +108,14 @@ describe("write limits", () => {
     const as = (key: string) => ({ Authorization: `Bearer ${key}`, "CF-Connecting-IP": ip });
 
     for (const remaining of [1, 0]) {
-      const res = await call("/products", { method: "POST", json: desk, headers: as(keyOne) }, bindings);
+      const res = await api("/products", { method: "POST", json: desk, headers: as(keyOne) }, bindings);
       expect(res.status).toBe(201);
       expectRateLimitHeaders(res, "writes", 2, remaining);
     }
     const before = await snapshot();
     expect(before.products).toHaveLength(2);
 
-    const limited = await call(
+    const limited = await api(
       "/products",
       { method: "POST", json: { ...desk, product_name: "Third" }, headers: as(keyOne) },
       bindings,
@@ -131,15 +123,15 @@ describe("write limits", () => {
     expectProblem(limited, 429, /^Rate limit of 2 writes per minute reached; retry after \d+ s$/, "/products");
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
     expectRateLimitHeaders(limited, "writes", 2, 0);
-    const deleteLimited = await call("/products/1", { method: "DELETE", headers: as(keyOne) }, bindings);
+    const deleteLimited = await api("/products/1", { method: "DELETE", headers: as(keyOne) }, bindings);
     expect(deleteLimited.status).toBe(429);
     expect(await snapshot()).toEqual(before);
 
     // Reads are not limited by the write quota.
-    const read = await call("/products", { headers: as(keyOne) }, bindings);
+    const read = await api("/products", { headers: as(keyOne) }, bindings);
     expect(read.status).toBe(200);
 
-    const other = await call(
+    const other = await api(
       "/products",
       { method: "POST", json: { ...desk, product_name: "Other key" }, headers: as(keyTwo) },
       bindings,

@@ -1,23 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chair, desk, ISO, lamp, type Report } from "../fixtures";
-import { api, countRoundTrips, db, expectProblem } from "../helpers";
-
-const shelf = { product_name: "Shelf", price: 80, cost: 30, stock: 5 };
-
-async function createProduct(body: object): Promise<number> {
-  const res = await api<{ id: number }>("/products", { method: "POST", json: body });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-async function createOrder(productIds: number[], amounts: number[], createdAt: string): Promise<number> {
-  const res = await api<number>("/orders", { method: "POST", json: { product_ids: productIds, amounts } });
-  expect(res.status).toBe(201);
-  // Backdating behind the API's back: the report rollups are rebuilt, as after any bulk load.
-  await db().query("update orders set created_at = $1 where id = $2", [createdAt, res.body]);
-  await db().query("select rebuild_report_rollups()");
-  return res.body;
-}
+import { chair, createOrderAt, createProduct, desk, ISO, lamp, type Report, shelf } from "../fixtures";
+import { api, countRoundTrips, expectProblem } from "../helpers";
 
 /**
  * Products 1 Desk (100 / 50), 2 Chair (25.50 / 10.25), 3 Lamp (12.99 / 4.50), 4 Shelf (never ordered).
@@ -43,12 +26,12 @@ async function arrange() {
   await createProduct(shelf);
   expect([deskId, chairId, lampId]).toEqual([1, 2, 3]);
 
-  await createOrder([1, 2], [2, 4], "2026-03-01T00:00:00Z");
+  await createOrderAt([1, 2], [2, 4], "2026-03-01T00:00:00Z");
   const repriced = await api("/products/1", { method: "PUT", json: { ...desk, price: 120, cost: 60 } });
   expect(repriced.status).toBe(200);
-  await createOrder([1, 3], [1, 3], "2026-03-31T23:59:59Z");
-  await createOrder([2], [10], "2026-04-01T00:00:00Z");
-  await createOrder([3, 3], [1, 2], "2026-02-28T23:59:59.999Z");
+  await createOrderAt([1, 3], [1, 3], "2026-03-31T23:59:59Z");
+  await createOrderAt([2], [10], "2026-04-01T00:00:00Z");
+  await createOrderAt([3, 3], [1, 2], "2026-02-28T23:59:59.999Z");
 }
 
 async function report(query = ""): Promise<{ report: Report; roundTrips: number }> {
@@ -97,7 +80,7 @@ describe("GET /reports-all", () => {
 
   it("keeps the captured prices after the product's price changes", async () => {
     await createProduct(desk);
-    await createOrder([1], [3], "2026-05-01T12:00:00Z");
+    await createOrderAt([1], [3], "2026-05-01T12:00:00Z");
     const repriced = await api("/products/1", { method: "PUT", json: { ...desk, price: 999.99, cost: 1 } });
     expect(repriced.status).toBe(200);
     const { report: body } = await report();

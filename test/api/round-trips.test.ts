@@ -1,19 +1,17 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createOrder, createProduct } from "../fixtures";
 import { api, countRedisTrips, countRoundTrips } from "../helpers";
 
 const json = (method: string, body: unknown) => ({ method, json: body });
 
 /** Two products, an order with one line of each: ids 1 and 2, order 1, lines 1 and 2. */
 async function arrange() {
-  for (const name of ["Desk", "Chair"]) {
-    const res = await api("/products", json("POST", { product_name: name, price: 10, cost: 5, stock: 1 }));
-    expect(res.status).toBe(201);
-  }
-  expect((await api("/orders", json("POST", { product_ids: [1, 2], amounts: [1, 2] }))).status).toBe(201);
+  for (const name of ["Desk", "Chair"]) await createProduct({ product_name: name, price: 10, cost: 5, stock: 1 });
+  await createOrder([1, 2], [1, 2]);
 }
 
-// Every endpoint of API.md with the status it answers on the arranged data. Reads and writes
+// Every endpoint with the status it answers on the arranged data. Reads and writes
 // alike make exactly one database round trip; `/` and `/docs` make none.
 const endpoints: [string, string, RequestInit & { json?: unknown }, number, number][] = [
   ["GET", "/", {}, 200, 0],

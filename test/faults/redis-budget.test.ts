@@ -4,7 +4,12 @@ import { api, db } from "../helpers";
 import { faultStats, inject } from "./support";
 
 // Rate limits on, and an isolate that leaves a failed Redis alone for a minute.
-const limited = { RATE_LIMIT_READS_PER_MINUTE: "100", RATE_LIMIT_WRITES_PER_MINUTE: "100", REDIS_COOL_OFF_MS: "60000" };
+const limited = {
+  RATE_LIMIT_READS_PER_MINUTE: "100",
+  RATE_LIMIT_WRITES_PER_MINUTE: "100",
+  REDIS_TIMEOUT_MS: "200",
+  REDIS_COOL_OFF_MS: "60000",
+};
 
 describe("a Redis that accepts the connection and never answers", () => {
   it("costs a request one deadline, rate limits included, and the next requests none", async () => {

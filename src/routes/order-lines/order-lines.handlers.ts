@@ -13,16 +13,10 @@ const fields = ({ order_id, product_id, amount }: OrderLineFields): OrderLineFie
 export const count: AppRouteHandler<typeof routes.count> = crud.countHandler(service.count);
 export const getOne: AppRouteHandler<typeof routes.getOne> = crud.getOneHandler("order_line", service.get);
 export const create: AppRouteHandler<typeof routes.create> = crud.createOneHandler(service.createOne, fields);
-export const update: AppRouteHandler<typeof routes.update> = crud.replaceHandler(
-  service.replace,
-  fields,
-  "id",
-);
+export const update: AppRouteHandler<typeof routes.update> = crud.replaceHandler(service.replace, fields, "id");
 export const remove: AppRouteHandler<typeof routes.remove> = crud.deleteOneHandler(service.deleteOne);
 export const createBatch: AppRouteHandler<typeof routes.createBatch> = crud.createBatchHandler(
   service.createMany,
   fields,
 );
-export const deleteBatch: AppRouteHandler<typeof routes.deleteBatch> = crud.deleteBatchHandler(
-  service.deleteMany,
-);
+export const deleteBatch: AppRouteHandler<typeof routes.deleteBatch> = crud.deleteBatchHandler(service.deleteMany);

@@ -10,11 +10,7 @@ export const list: AppRouteHandler<typeof routes.list> = crud.listHandler(servic
 export const count: AppRouteHandler<typeof routes.count> = crud.countHandler(service.count);
 export const getOne: AppRouteHandler<typeof routes.getOne> = crud.getOneHandler("order", service.get);
 export const create: AppRouteHandler<typeof routes.create> = crud.createOneHandler(service.createOne, lines);
-export const update: AppRouteHandler<typeof routes.update> = crud.replaceHandler(
-  service.replace,
-  lines,
-  "order_id",
-);
+export const update: AppRouteHandler<typeof routes.update> = crud.replaceHandler(service.replace, lines, "order_id");
 export const remove: AppRouteHandler<typeof routes.remove> = crud.deleteOneHandler(service.deleteOne);
 export const createBatch: AppRouteHandler<typeof routes.createBatch> = crud.createBatchHandler(
   service.createMany,

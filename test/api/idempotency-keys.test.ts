@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { chairLowStock, createProduct } from "../fixtures";
+import {
+  api,
+  countRoundTrips,
+  countRows,
+  expectProblem,
+  expectReplay,
+  IDEMPOTENCY_MISMATCH,
+  idem,
+  idemKeys,
+  redis,
+  snapshot,
+} from "../helpers";
+
+const INVALID_KEY = "Idempotency-Key must be 1–255 visible ASCII characters";
+
+describe("Idempotency-Key on POST /orders", () => {
+  it("accepts the key as a structured-field string in quotes, the same key as without them", async () => {
+    const product = await createProduct();
+    const order = { product_ids: [product], amounts: [1] };
+    const first = await api<number>("/orders", { method: "POST", json: order, headers: idem('"quoted-1"') });
+    expect(first.status).toBe(201);
+    const replay = await api<number>("/orders", { method: "POST", json: order, headers: idem("quoted-1") });
+    expectReplay(first, replay);
+    expect(await countRows("orders")).toBe(1);
+  });
+
+  it("refuses the same key with a different body, or on another route, with 422 and writes nothing", async () => {
+    const product = await createProduct();
+    const first = await api<number>("/orders", {
+      method: "POST",
+      json: { product_ids: [product], amounts: [1] },
+      headers: idem("reused"),
+    });
+    expect(first.status).toBe(201);
+    const before = await snapshot();
+
+    const { result: different, roundTrips } = await countRoundTrips(() =>
+      api("/orders", { method: "POST", json: { product_ids: [product], amounts: [5] }, headers: idem("reused") }),
+    );
+    expectProblem(different, 422, IDEMPOTENCY_MISMATCH, "/orders");
+    expect(different.headers.get("Idempotent-Replayed")).toBeNull();
+    expect(roundTrips).toBe(0);
+
+    const elsewhere = await api("/products", { method: "POST", json: chairLowStock, headers: idem("reused") });
+    expectProblem(elsewhere, 422, IDEMPOTENCY_MISMATCH, "/products");
+    expect(await snapshot()).toEqual(before);
+
+    // The record is intact: the original request still replays.
+    const replay = await api<number>("/orders", {
+      method: "POST",
+      json: { product_ids: [product], amounts: [1] },
+      headers: idem("reused"),
+    });
+    expectReplay(first, replay);
+  });
+
+  it("refuses an empty key, a key over 255 characters or one with spaces with 422, and writes nothing", async () => {
+    const product = await createProduct();
+    const order = { product_ids: [product], amounts: [1] };
+    const before = await snapshot();
+    for (const key of ["", "   ", '""', "x".repeat(300), "x".repeat(256), "has space"]) {
+      const res = await api<{ errors: unknown }>("/orders", { method: "POST", json: order, headers: idem(key) });
+      expectProblem(res, 422, INVALID_KEY, "/orders");
+      expect(res.body.errors).toEqual([
+        { path: "Idempotency-Key", message: "must be 1–255 visible ASCII characters", code: "invalid_format" },
+      ]);
+    }
+    expect(await snapshot()).toEqual(before);
+    expect(await idemKeys()).toEqual([]);
+
+    // 255 characters is the longest key accepted.
+    const longest = await api<number>("/orders", { method: "POST", json: order, headers: idem("k".repeat(255)) });
+    expect(longest.status).toBe(201);
+    const replay = await api<number>("/orders", { method: "POST", json: order, headers: idem("k".repeat(255)) });
+    expectReplay(longest, replay);
+  });
+
+  it("keeps the record in Redis for 24 hours", async () => {
+    const product = await createProduct();
+    const res = await api("/orders", {
+      method: "POST",
+      json: { product_ids: [product], amounts: [1] },
+      headers: idem("ttl"),
+    });
+    expect(res.status).toBe(201);
+    const keys = await idemKeys();
+    expect(keys).toHaveLength(1);
+    const ttl = await redis().ttl(keys[0] ?? "");
+    expect(ttl).toBeLessThanOrEqual(86_400);
+    expect(ttl).toBeGreaterThan(86_000);
+  });
+
+  it("ignores the key on reads", async () => {
+    const product = await createProduct();
+    const res = await api(`/products/${product}`, { headers: idem("read") });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Idempotent-Replayed")).toBeNull();
+    expect(await idemKeys()).toEqual([]);
+  });
+});
+
+describe("Idempotency-Key scope", () => {
+  it("scopes keys by caller: the same key from two API keys runs twice", async () => {
+    const product = await createProduct();
+    const order = { product_ids: [product], amounts: [1] };
+    const bindings = { AUTH_DISABLED: "false" };
+    const one = await api<number>(
+      "/orders",
+      { method: "POST", json: order, headers: idem("shared", { Authorization: "Bearer test-key-1" }) },
+      bindings,
+    );
+    expect(one.status).toBe(201);
+    expect(one.body).toBe(1);
+    const two = await api<number>(
+      "/orders",
+      { method: "POST", json: order, headers: idem("shared", { Authorization: "Bearer test-key-2" }) },
+      bindings,
+    );
+    expect(two.status).toBe(201);
+    expect(two.body).toBe(2);
+    expect(two.headers.get("Idempotent-Replayed")).toBeNull();
+    expect(await countRows("orders")).toBe(2);
+    expect(await idemKeys()).toHaveLength(2);
+
+    // Each caller's retry replays its own answer.
+    const retryOne = await api<number>(
+      "/orders",
+      { method: "POST", json: order, headers: idem("shared", { Authorization: "Bearer test-key-1" }) },
+      bindings,
+    );
+    expectReplay(one, retryOne);
+    const retryTwo = await api<number>(
+      "/orders",
+      { method: "POST", json: order, headers: idem("shared", { Authorization: "Bearer test-key-2" }) },
+      bindings,
+    );
+    expectReplay(two, retryTwo);
+    expect(await countRows("orders")).toBe(2);
+  });
+});
