@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 // Tests that need Redis answering: they assert cache hits, replays or limits.
 const NEEDS_REDIS = [
@@ -9,24 +10,34 @@ const NEEDS_REDIS = [
   "test/api/rate-limit.test.ts",
 ];
 
+// The Worker's runtime settings come from wrangler.toml, its bindings only from the test stack:
+// the plugin's `wrangler.configPath` would also load `.dev.vars` (a developer's local values for
+// a bare `wrangler dev`), and a rate limit or Redis URL left there must not change a test run.
+const wrangler = unstable_readConfig({ config: "./wrangler.toml" });
+
 /**
  * The API tests run inside workerd and call the Worker through its fetch handler. The
- * "api-redis-down" project runs them again with Upstash pointed at a closed port: every read
+ * "api-redis-down" project runs them again with Upstash answering 503 to everything: every read
  * and write must still work, served by the database with X-Cache: BYPASS.
  */
 function apiProject(name: string, redisDown: boolean) {
   return {
     plugins: [
       cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: "./wrangler.toml" },
+        main: wrangler.main,
         miniflare: {
+          compatibilityDate: wrangler.compatibility_date,
+          compatibilityFlags: wrangler.compatibility_flags,
           bindings: {
             ...inject("stack").bindings,
             API_KEYS: "test-key-1,test-key-2",
             AUTH_DISABLED: "true",
             STACK_NEON_ORIGIN: inject("stack").neonOrigin,
             STACK_UPSTASH_ORIGIN: inject("stack").upstashOrigin,
-            ...(redisDown ? { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", STACK_REDIS_DOWN: "true" } : {}),
+            STACK_UNAVAILABLE_ORIGIN: inject("stack").unavailableOrigin,
+            ...(redisDown
+              ? { UPSTASH_REDIS_REST_URL: inject("stack").unavailableOrigin, STACK_REDIS_DOWN: "true" }
+              : {}),
           },
         },
       })),
@@ -39,20 +50,33 @@ function apiProject(name: string, redisDown: boolean) {
       setupFiles: ["./test/setup.ts"],
       // Files share one database and one Redis and reset them before each test.
       fileParallelism: false,
+      // A fresh isolate per file, chosen on purpose: module state (the parsed config, the
+      // isolate-global Neon endpoint) must not leak from one file's bindings into the next.
+      isolate: true,
+      // The pool inlines vitest's on-disk module cache without its source map, which shifts
+      // every code frame and stack line of a failure; transforming afresh keeps them exact.
+      fsModuleCache: false,
     },
   };
 }
 
+// Lines the Worker logs on purpose in tests (each request, and errors a test provokes: a broken
+// configuration, a database or Redis outage). Anything else it logs still reaches the report.
+const EXPECTED_LOGS = [
+  '"message":"request"',
+  '"message":"cache ',
+  '"message":"rate limiter',
+  '"message":"configuration error"',
+  '"message":"database unavailable"',
+  '"message":"background work failed"',
+  '"message":"idempotency record not written"',
+];
+
 export default defineConfig({
   test: {
-    // The Worker logs a JSON line per request, and an error per Redis call when a test points it
-    // at a Redis that is down; both are expected and would bury the report.
-    onConsoleLog: (line: string) =>
-      !(
-        line.includes('"message":"request"') ||
-        line.includes('"message":"cache ') ||
-        line.includes('"message":"rate limiter')
-      ),
+    onConsoleLog: (line: string) => !EXPECTED_LOGS.some((expected) => line.includes(expected)),
+    // The suite talks to a real database and Redis; only a test slower than this is worth a line.
+    slowTestThreshold: 3000,
     projects: [
       apiProject("api", false),
       apiProject("api-redis-down", true),

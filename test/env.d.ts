@@ -9,7 +9,9 @@ declare global {
       /** The test stack's Neon proxy (for /stats) and Upstash proxy, from global setup. */
       STACK_NEON_ORIGIN: string;
       STACK_UPSTASH_ORIGIN: string;
-      /** Set by the "api-redis-down" project, whose Upstash URL is a closed port. */
+      /** A server answering every request 503 (Neon or Upstash in an outage), from global setup. */
+      STACK_UNAVAILABLE_ORIGIN: string;
+      /** Set by the "api-redis-down" project, whose Upstash URL is that server. */
       STACK_REDIS_DOWN?: string;
     }
   }

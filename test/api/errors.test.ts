@@ -4,8 +4,8 @@ import type { Bindings } from "../../src/env";
 import { desk } from "../fixtures";
 import { type ApiResponse, api, db, expectProblem, snapshot } from "../helpers";
 
-/** A port nothing listens on, so every database request fails to connect. */
-const CLOSED_ENDPOINT = "http://127.0.0.1:9/sql";
+/** An endpoint that answers every database request 503, as Neon does in an outage. */
+const UNAVAILABLE_ENDPOINT = `${env.STACK_UNAVAILABLE_ORIGIN}/sql`;
 const UNREACHABLE = "The database cannot be reached; retry shortly";
 
 /** Calls the app in this isolate with the test bindings overridden, and parses the body. */
@@ -56,7 +56,7 @@ describe("unexpected failures", () => {
 describe("an unreachable database", () => {
   it("answers 503 with Retry-After, and a normal request afterwards works again", async () => {
     await db().query("insert into products (product_name, price, cost, stock) values ('Desk', 100, 50, 10)");
-    const res = await call("/products", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const res = await call("/products", {}, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
     expectProblem(res, 503, UNREACHABLE, "/products");
     expect(res.headers.get("Retry-After")).toBe("5");
     expect(res.body).toEqual({
@@ -77,10 +77,10 @@ describe("an unreachable database", () => {
 
   it("answers a write with 503 too, and writes nothing", async () => {
     const before = await snapshot();
-    const res = await call("/products", { method: "POST", json: desk }, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const res = await call("/products", { method: "POST", json: desk }, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
     expectProblem(res, 503, UNREACHABLE, "/products");
     expect(res.headers.get("Retry-After")).toBe("5");
-    const report = await call("/reports-all", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const report = await call("/reports-all", {}, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
     expectProblem(report, 503, UNREACHABLE, "/reports-all");
     expect(await snapshot()).toEqual(before);
     const retried = await api("/products", { method: "POST", json: desk });
@@ -88,7 +88,7 @@ describe("an unreachable database", () => {
   });
 
   it("reports the database as down on /health with 503", async () => {
-    const res = await call("/health", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const res = await call("/health", {}, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
     expect(res.status).toBe(503);
     expect(res.headers.get("Content-Type")).toBe("application/json");
     expect(res.headers.get("Retry-After")).toBe("5");

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
 import { createOrder, createProduct, desk } from "../fixtures";
@@ -363,7 +364,7 @@ describe("Idempotency-Key scope and Redis outages", () => {
   it("refuses a keyed write with 503 when Redis cannot be reached, and writes nothing; unkeyed writes go on", async () => {
     const product = await createProduct();
     const order = { product_ids: [product], amounts: [1] };
-    const down = { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" };
+    const down = { UPSTASH_REDIS_REST_URL: env.STACK_UNAVAILABLE_ORIGIN };
     const before = await snapshot();
 
     const refused = await call("/orders", { method: "POST", json: order, headers: idem("outage") }, down);
