@@ -1,11 +1,7 @@
-import type { Bindings } from "../src/env";
-
+// The Worker's own bindings come from the generated worker-configuration.d.ts (npm run cf-typegen).
 declare global {
   namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-    }
-    interface Env extends Bindings {
+    interface Env {
       /** The test stack's Neon proxy (for /stats) and Upstash proxy, from global setup. */
       STACK_NEON_ORIGIN: string;
       STACK_UPSTASH_ORIGIN: string;
@@ -16,3 +12,5 @@ declare global {
     }
   }
 }
+
+export {};
