@@ -14,6 +14,8 @@ export interface StackOptions {
   redisUrl?: string;
   upstashToken?: string;
   latencyMs?: number;
+  /** Ports to listen on (see dev/ports.ts); unset = any free port. */
+  ports?: { postgres?: number; neon?: number; upstash?: number };
 }
 
 export interface Stack {
@@ -31,7 +33,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ? options.scratchDatabase
       ? await createScratchDatabase(options.databaseUrl, "edge_api_test")
       : await useServer(options.databaseUrl)
-    : await startPglite(options.pgliteDir);
+    : await startPglite(options.pgliteDir, options.ports?.postgres);
   const closers: (() => Promise<void>)[] = [() => postgres.close()];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch((err) => console.error(err));
@@ -39,6 +41,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const neon = await startNeonProxy({
       databaseUrl: postgres.url,
+      port: options.ports?.neon,
       latencyMs: options.latencyMs ?? 0,
       // PGlite has one session; one pooled connection keeps every batch's transaction whole.
       poolSize: postgres.kind === "pglite" ? 1 : 10,
@@ -49,7 +52,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let upstash: UpstashProxy | undefined;
     const token = options.upstashToken ?? "local-dev-token";
     if (options.redisUrl) {
-      upstash = await startUpstashProxy({ redisUrl: options.redisUrl, token });
+      upstash = await startUpstashProxy({ redisUrl: options.redisUrl, token, port: options.ports?.upstash });
       const proxy = upstash;
       closers.push(() => proxy.close());
     }
