@@ -23,13 +23,14 @@ let stack: Stack | undefined;
 let redis: RedisServer | undefined;
 let stopping = false;
 
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say("stopping…");
-    await stack?.close();
-    await redis?.close();
-  }
+async function stop(code: number): Promise<void> {
+  // npm and tsx both forward Ctrl-C, so a second signal arrives while the first is closing.
+  if (stopping) return;
+  stopping = true;
+  say("stopping…");
+  // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
+  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 10_000))]);
+  await redis?.close();
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));

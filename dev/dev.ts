@@ -27,18 +27,19 @@ let stack: Stack | undefined;
 let wrangler: ChildProcess | undefined;
 let stopping = false;
 
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say("stopping…");
-    if (wrangler && wrangler.exitCode === null) {
-      const exited = new Promise((r) => wrangler?.once("exit", r));
-      wrangler.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
-    }
-    await stack?.close();
+async function stop(code: number): Promise<void> {
+  // npm and tsx both forward Ctrl-C, so a second signal arrives while the first is closing.
+  if (stopping) return;
+  stopping = true;
+  say("stopping…");
+  if (wrangler && wrangler.exitCode === null) {
+    const exited = new Promise((r) => wrangler?.once("exit", r));
+    wrangler.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
   }
+  // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
+  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 10_000))]);
   process.exit(code);
 }
 

@@ -4,6 +4,7 @@
 import { neonEndpointProblem } from "../src/env.ts";
 import { applyMigrations } from "./migrations.ts";
 import { redact } from "./postgres.ts";
+import { rootCause } from "./target.ts";
 
 const url = process.env.DATABASE_URL;
 const endpoint = process.env.NEON_FETCH_ENDPOINT || undefined;
@@ -22,10 +23,7 @@ const target = `${redact(url)}${endpoint ? ` through ${endpoint}` : ""}`;
 try {
   await applyMigrations(url, endpoint);
 } catch (err) {
-  // drizzle wraps the driver's error; its innermost cause says what actually went wrong.
-  let cause = err;
-  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  console.error(`Migrations failed on ${target}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  console.error(`Migrations failed on ${target}: ${rootCause(err)}`);
   process.exit(1);
 }
 console.log(`Migrations applied to ${target}`);

@@ -16,7 +16,7 @@ export interface Postgres {
  * any free port.
  */
 export async function startPglite(dataDir?: string, port = 0): Promise<Postgres> {
-  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir);
@@ -35,6 +35,8 @@ export async function startPglite(dataDir?: string, port = 0): Promise<Postgres>
     throw err;
   }
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  // Tools (db:studio, psql) find the running stack's PGlite through its lock file.
+  if (dataDir) unlock = lockDataDir(dataDir, url);
   return {
     url,
     kind: "pglite",
@@ -61,24 +63,25 @@ export function processAlive(pid: number): boolean {
  * `<dir>.lock` file with the owner's pid makes a second `npm run dev`/`dev:stack` (or db:reset)
  * stop with a clear message instead.
  */
-export function lockDataDir(dataDir: string): () => void {
+export function lockDataDir(dataDir: string, url = ""): () => void {
   const lockFile = `${dataDir}.lock`;
-  const owner = pglitePid(dataDir);
-  if (owner !== undefined && owner !== process.pid) {
+  const owner = pgliteOwner(dataDir);
+  if (owner !== undefined && owner.pid !== process.pid) {
     throw new Error(
-      `${dataDir} is in use by process ${owner} (npm run dev or npm run dev:stack); stop it first, or set DATABASE_URL to use a Postgres server`,
+      `${dataDir} is in use by process ${owner.pid} (npm run dev, dev:stack or db:studio); stop it first, or set DATABASE_URL to use a Postgres server`,
     );
   }
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(lockFile, String(process.pid));
+  writeFileSync(lockFile, `${process.pid}\n${url}\n`);
   return () => rmSync(lockFile, { force: true });
 }
 
-/** The pid of the running process that holds PGlite's folder, if any. */
-export function pglitePid(dataDir: string): number | undefined {
+/** The running process that holds PGlite's folder, if any, and where it serves it (if it does). */
+export function pgliteOwner(dataDir: string): { pid: number; url: string } | undefined {
   try {
-    const pid = Number(readFileSync(`${dataDir}.lock`, "utf8").trim());
-    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : undefined;
+    const [pidLine = "", url = ""] = readFileSync(`${dataDir}.lock`, "utf8").split("\n");
+    const pid = Number(pidLine.trim());
+    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? { pid, url: url.trim() } : undefined;
   } catch {
     return undefined;
   }
