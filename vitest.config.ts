@@ -74,6 +74,16 @@ const EXPECTED_LOGS = [
 
 export default defineConfig({
   test: {
+    // `npm run test:coverage`: istanbul instruments the code as it is transformed, which works
+    // inside workerd (V8 coverage needs the inspector, which the pool does not offer).
+    coverage: {
+      provider: "istanbul",
+      include: ["src/**/*.ts"],
+      reporter: ["text-summary", "json-summary", "html"],
+      reportsDirectory: "coverage",
+      // Measured 2026-11-26: lines 96.9 %, statements 95.8 %, functions 97.2 %, branches 78.7 %.
+      thresholds: { lines: 96, statements: 95, functions: 97, branches: 78 },
+    },
     onConsoleLog: (line: string) => !EXPECTED_LOGS.some((expected) => line.includes(expected)),
     // The suite talks to a real database and Redis; only a test slower than this is worth a line.
     slowTestThreshold: 3000,
