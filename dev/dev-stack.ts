@@ -100,7 +100,8 @@ if (!devVars) {
     .map(([key, value]) => `${key}=${value}`);
   // The proxy serves its own Postgres; it takes only the user and database from DATABASE_URL.
   if (identityOf(devVars.DATABASE_URL ?? "") !== identityOf(stack.postgres.url)) {
-    fixes.unshift(`DATABASE_URL=${redact(stack.postgres.url)}`);
+    const url = redact(stack.postgres.url);
+    fixes.unshift(`DATABASE_URL=${url}${url.includes(":***@") ? "   (with the real password)" : ""}`);
   }
   if (fixes.length === 0) say(`${DEV_VARS_PATH} matches this stack: run \`npx wrangler dev\` in another terminal.`);
   else say(`.dev.vars does not match this stack; set:\n  ${fixes.join("\n  ")}`);

@@ -13,7 +13,7 @@ async function arrange() {
   expect((await api("/orders", json("POST", { product_ids: [1, 2], amounts: [1, 2] }))).status).toBe(201);
 }
 
-// Every endpoint of API.md with the status it answers on the arranged data. Reads and writes
+// Every endpoint of the README's endpoint table with the status it answers on the arranged data. Reads and writes
 // alike make exactly one database round trip; `/` and `/docs` make none.
 const endpoints: [string, string, RequestInit & { json?: unknown }, number, number][] = [
   ["GET", "/", {}, 200, 0],
