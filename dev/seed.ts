@@ -110,6 +110,27 @@ export function* lineChunks(rand: () => number, total: number, orders: number, p
 
 export class NotEmptyError extends Error {}
 
+/** Errors of the connection, not of the SQL: the statement may not have reached the database. */
+function transient(err: unknown): boolean {
+  return err instanceof Error && /^(Error connecting to database|Server error \(HTTP status 5)/.test(err.message);
+}
+
+/**
+ * A dropped connection or a 5xx loses one chunk, not the whole seed: the chunk is sent again (up
+ * to three times). The statements skip ids that already exist, so a chunk that did commit before
+ * its answer was lost is not written twice.
+ */
+async function retried<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (attempt >= 3 || !transient(err)) throw err;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
 /**
  * Sends each chunk as it is generated, with up to `parallel` statements in flight: Postgres
  * checks foreign keys and updates indexes row by row, and two backends use two cores.
@@ -117,7 +138,7 @@ export class NotEmptyError extends Error {}
 async function pump<T>(chunks: Iterable<T>, send: (chunk: T) => Promise<unknown>, parallel: number): Promise<void> {
   const inFlight = new Set<Promise<unknown>>();
   for (const chunk of chunks) {
-    const p: Promise<unknown> = send(chunk).finally(() => inFlight.delete(p));
+    const p: Promise<unknown> = retried(() => send(chunk)).finally(() => inFlight.delete(p));
     // A failure is reported once, through the race or the final wait, never as unhandled.
     p.catch(() => undefined);
     inFlight.add(p);
@@ -164,7 +185,8 @@ export async function seedDatabase(
       await sql.query(
         `insert into products (id, product_name, price, cost, stock, created_at, updated_at) overriding system value
          select id, name, price, cost, stock, $6::timestamptz, $6::timestamptz
-         from unnest($1::bigint[], $2::text[], $3::numeric[], $4::numeric[], $5::int[]) as t(id, name, price, cost, stock)`,
+         from unnest($1::bigint[], $2::text[], $3::numeric[], $4::numeric[], $5::int[]) as t(id, name, price, cost, stock)
+         on conflict (id) do nothing`,
         [c.id, c.name, c.price, c.cost, c.stock, PRODUCTS_AT],
       );
       progress(c.id.length);
@@ -177,7 +199,8 @@ export async function seedDatabase(
     async (c) => {
       await sql.query(
         `insert into orders (id, created_at, updated_at) overriding system value
-         select id, to_timestamp(at), to_timestamp(at) from unnest($1::bigint[], $2::bigint[]) as t(id, at)`,
+         select id, to_timestamp(at), to_timestamp(at) from unnest($1::bigint[], $2::bigint[]) as t(id, at)
+         on conflict (id) do nothing`,
         [c.id, c.at],
       );
       progress(c.id.length);
@@ -193,7 +216,8 @@ export async function seedDatabase(
          select l.id, l.order_id, l.product_id, l.amount, p.price, p.cost, o.created_at
          from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[]) as l(id, order_id, product_id, amount)
          join products p on p.id = l.product_id
-         join orders o on o.id = l.order_id`,
+         join orders o on o.id = l.order_id
+         on conflict (id) do nothing`,
         [c.id, c.order, c.product, c.amount],
       );
       progress(c.id.length);

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetDatabase } from "../../dev/migrations.ts";
@@ -66,6 +68,43 @@ describe("db:seed", () => {
       "insert into products (product_name, price, cost, stock) values ('After the seed', 1, 1, 1) returning id",
     );
     expect(next).toEqual({ id: "31" });
+  });
+
+  it("sends a chunk again when its connection drops, without writing it twice", async () => {
+    await seed(small);
+    const expected = await digests();
+    await resetDatabase(stack.postgres.url, stack.neon.url);
+
+    // In front of the Neon proxy: the first order-lines statement is executed, then its
+    // connection is cut before the answer, so the seed cannot know that it committed.
+    let cut = 0;
+    const flaky = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !["host", "content-length", "connection"].includes(k)),
+      ) as Record<string, string>;
+      const upstream = await fetch(stack.neon.url, { method: "POST", headers, body });
+      const text = await upstream.text();
+      if (cut === 0 && body.toString().includes("insert into orders_products")) {
+        cut++;
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(upstream.status, { "Content-Type": "application/json" });
+      res.end(text);
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = flaky.address() as AddressInfo;
+      await seedDatabase(stack.postgres.url, `http://127.0.0.1:${port}/sql`, { ...small, seed: 7 });
+    } finally {
+      flaky.closeAllConnections();
+      await new Promise((resolve) => flaky.close(resolve));
+    }
+    expect(cut).toBe(1);
+    expect(await digests()).toEqual(expected);
   });
 
   it("refuses a database that already has rows, and writes nothing", async () => {
