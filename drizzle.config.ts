@@ -1,8 +1,12 @@
 import { defineConfig } from "drizzle-kit";
 
-export default defineConfig({
-  dialect: "postgresql",
-  schema: "./src/db/schema.ts",
-  out: "./drizzle",
-  dbCredentials: { url: process.env.DATABASE_URL ?? "postgresql://postgres@localhost/postgres" },
-});
+const common = { dialect: "postgresql", schema: "./src/db/schema.ts", out: "./drizzle" } as const;
+
+// `npm run db:studio` opens PGlite's folder directly when no stack is running (dev/db-studio.ts).
+const pgliteDir = process.env.DRIZZLE_PGLITE_DIR;
+
+export default defineConfig(
+  pgliteDir
+    ? { ...common, driver: "pglite", dbCredentials: { url: pgliteDir } }
+    : { ...common, dbCredentials: { url: process.env.DATABASE_URL ?? "postgresql://postgres@localhost/postgres" } },
+);

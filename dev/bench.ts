@@ -13,7 +13,7 @@ const n = Number(process.env.BENCH_REQUESTS || 40);
 
 async function startWorker(vars: Record<string, string>): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
-  const child = spawnWranglerDev(port, vars, "ignore");
+  const child = spawnWranglerDev(port, vars, "ignore", "ignore");
   const url = `http://127.0.0.1:${port}`;
   if (await waitForApi(url, child)) return { url, stop: () => child.kill("SIGTERM") };
   child.kill("SIGKILL");

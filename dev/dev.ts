@@ -4,8 +4,12 @@
 //   PORT           the API's port (default 8787)
 //   DB_LATENCY_MS  delay the Neon proxy adds to every request, to feel an edge→database hop
 //   CORS_ORIGINS   origins browsers may call the API from (the Worker's CORS_ORIGINS binding)
+// The stack takes the fixed ports of `npm run dev:stack` (dev/ports.ts) when they are free, so
+// the data tools find it there; otherwise any free ports.
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { readDevVars } from "./dev-vars.ts";
+import { DEV_PORTS, DEV_UPSTASH_TOKEN, portIsFree } from "./ports.ts";
 import { redact } from "./postgres.ts";
 import { type Stack, startStack } from "./stack.ts";
 import { spawnWranglerDev, waitForApi } from "./wrangler.ts";
@@ -13,6 +17,8 @@ import { spawnWranglerDev, waitForApi } from "./wrangler.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT || 8787);
 const latencyMs = Number(process.env.DB_LATENCY_MS || 0);
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const redisUrl = process.env.REDIS_URL || undefined;
 
 function say(message: string): void {
   console.log(`\x1b[36m[dev]\x1b[0m ${message}`);
@@ -22,30 +28,39 @@ let stack: Stack | undefined;
 let wrangler: ChildProcess | undefined;
 let stopping = false;
 
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say("stopping…");
-    if (wrangler && wrangler.exitCode === null) {
-      const exited = new Promise((r) => wrangler?.once("exit", r));
-      wrangler.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
-    }
-    await stack?.close();
+async function stop(code: number): Promise<void> {
+  // npm and tsx both forward Ctrl-C, so a second signal arrives while the first is closing.
+  if (stopping) return;
+  stopping = true;
+  say("stopping…");
+  if (wrangler && wrangler.exitCode === null) {
+    const exited = new Promise((r) => wrangler?.once("exit", r));
+    wrangler.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
   }
+  // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
+  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 10_000))]);
   process.exit(code);
 }
 
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
+const prefer = async (fixed: number) => ((await portIsFree(fixed)) ? fixed : 0);
+
 try {
   stack = await startStack({
-    databaseUrl: process.env.DATABASE_URL || undefined,
+    databaseUrl,
     pgliteDir: `${root}.data/pglite`,
-    redisUrl: process.env.REDIS_URL || undefined,
+    redisUrl,
+    upstashToken: DEV_UPSTASH_TOKEN,
     latencyMs,
+    ports: {
+      neon: await prefer(DEV_PORTS.neon),
+      upstash: await prefer(DEV_PORTS.upstash),
+      postgres: databaseUrl ? undefined : await prefer(DEV_PORTS.postgres),
+    },
   });
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
@@ -54,18 +69,33 @@ try {
 
 say(
   stack.postgres.kind === "pglite"
-    ? "Postgres: embedded PGlite in .data/pglite (set DATABASE_URL to use a server)"
+    ? `Postgres: embedded PGlite in .data/pglite, on ${stack.postgres.url} (set DATABASE_URL to use a server)`
     : `Postgres: ${redact(stack.postgres.url)}`,
 );
 say(`Neon proxy: ${stack.neon.url}${latencyMs ? ` (+${latencyMs} ms per request)` : ""}, migrations applied`);
 say(
   stack.upstash
-    ? `Upstash proxy: ${stack.upstash.url} → ${redact(process.env.REDIS_URL ?? "")}`
+    ? `Upstash proxy: ${stack.upstash.url} → ${redact(redisUrl ?? "")}`
     : "Redis: off (set REDIS_URL to turn on the cache, idempotency keys and rate limits)",
 );
 
+// The stack's own bindings win over .dev.vars (blank = off, so an Upstash URL left in .dev.vars
+// cannot turn Redis on behind "Redis: off"); the Worker's other settings may come from .dev.vars.
 const corsOrigins = process.env.CORS_ORIGINS;
-const vars = { ...stack.bindings, AUTH_DISABLED: "true", ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}) };
+const vars: Record<string, string> = {
+  ...stack.bindings,
+  UPSTASH_REDIS_REST_URL: stack.bindings.UPSTASH_REDIS_REST_URL ?? "",
+  UPSTASH_REDIS_REST_TOKEN: stack.bindings.UPSTASH_REDIS_REST_TOKEN ?? "",
+  AUTH_DISABLED: "true",
+  ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}),
+};
+const fromDevVars = Object.entries(readDevVars() ?? {})
+  .filter(([key, value]) => !(key in vars) && value !== "")
+  .map(([key]) => key);
+if (fromDevVars.length > 0) {
+  say(`From .dev.vars: ${fromDevVars.join(", ")} (the stack sets ${Object.keys(vars).join(", ")} itself)`);
+}
+
 wrangler = spawnWranglerDev(port, vars, "inherit");
 wrangler.once("exit", (code) => {
   if (!stopping) {

@@ -13,3 +13,19 @@ export async function applyMigrations(databaseUrl: string, fetchEndpoint?: strin
   if (fetchEndpoint) neonConfig.fetchEndpoint = fetchEndpoint;
   await migrate(drizzle({ client: neon(databaseUrl) }), { migrationsFolder: MIGRATIONS_FOLDER });
 }
+
+/**
+ * Drops everything the migrations created (the public schema with its tables and functions, and
+ * drizzle's record of applied migrations) in one transaction, then applies drizzle/ again: an
+ * empty database at the current schema.
+ */
+export async function resetDatabase(databaseUrl: string, fetchEndpoint?: string): Promise<void> {
+  if (fetchEndpoint) neonConfig.fetchEndpoint = fetchEndpoint;
+  const sql = neon(databaseUrl);
+  await sql.transaction([
+    sql.query("drop schema if exists drizzle cascade"),
+    sql.query("drop schema if exists public cascade"),
+    sql.query("create schema public"),
+  ]);
+  await applyMigrations(databaseUrl, fetchEndpoint);
+}

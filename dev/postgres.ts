@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
@@ -12,24 +12,79 @@ export interface Postgres {
 
 /**
  * Embedded PGlite served over the wire protocol, so the Neon proxy talks to it through `pg`
- * exactly as it talks to a real server. `dataDir` undefined keeps it in memory.
+ * exactly as it talks to a real server. `dataDir` undefined keeps it in memory; `port` 0 takes
+ * any free port.
  */
-export async function startPglite(dataDir?: string): Promise<Postgres> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+export async function startPglite(dataDir?: string, port = 0): Promise<Postgres> {
+  let unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   // The socket server multiplexes its clients onto PGlite's single session and keeps a
   // transaction on the client that opened it; a few slots let migrations and tools connect.
-  const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 8 });
-  await server.start();
+  const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 8 });
+  try {
+    await server.start();
+  } catch (err) {
+    await db.close();
+    unlock();
+    throw err;
+  }
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  // Tools (db:studio, psql) find the running stack's PGlite through its lock file.
+  if (dataDir) unlock = lockDataDir(dataDir, url);
   return {
     url,
     kind: "pglite",
     async close() {
       await server.stop();
       await db.close();
+      unlock();
     },
   };
+}
+
+/** Whether a process with this id is running. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder corrupts it. A
+ * `<dir>.lock` file with the owner's pid makes a second `npm run dev`/`dev:stack` (or db:reset)
+ * stop with a clear message instead.
+ */
+export function lockDataDir(dataDir: string, url = ""): () => void {
+  const lockFile = `${dataDir}.lock`;
+  const owner = pgliteOwner(dataDir);
+  if (owner !== undefined && owner.pid !== process.pid) {
+    throw new Error(
+      `${dataDir} is in use by process ${owner.pid} (npm run dev, dev:stack or db:studio); stop it first, or set DATABASE_URL to use a Postgres server`,
+    );
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(lockFile, `${process.pid}\n${url}\n`);
+  return () => rmSync(lockFile, { force: true });
+}
+
+/** The running process that holds PGlite's folder, if any, and where it serves it (if it does). */
+export function pgliteOwner(dataDir: string): { pid: number; url: string } | undefined {
+  try {
+    const [pidLine = "", url = ""] = readFileSync(`${dataDir}.lock`, "utf8").split("\n");
+    const pid = Number(pidLine.trim());
+    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? { pid, url: url.trim() } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A real server named by URL; checked once so a wrong URL fails with a clear message. */

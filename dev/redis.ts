@@ -38,8 +38,8 @@ function hasRedisServer(): boolean {
   return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-async function spawnRedis(): Promise<RedisServer> {
-  const port = await freePort();
+async function spawnRedis(fixedPort?: number): Promise<RedisServer> {
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -79,4 +79,17 @@ export async function resolveTestRedis(envUrl: string | undefined, dbIndex: numb
   throw new Error(
     "The tests need Redis: set REDIS_URL, start one on 127.0.0.1:6379, or install redis-server (apt-get install redis-server) so the tests can start their own.",
   );
+}
+
+/**
+ * The Redis of `npm run dev:stack`: REDIS_URL when set; else the one on 127.0.0.1:6379; else a
+ * redis-server from PATH on `port`, stopped with the stack; else none (Redis features off).
+ */
+export async function resolveDevRedis(envUrl: string | undefined, port: number): Promise<RedisServer | undefined> {
+  if (envUrl) return { url: envUrl, source: "url", close: async () => undefined };
+  if (await redisAnswers("127.0.0.1", 6379)) {
+    return { url: "redis://127.0.0.1:6379", source: "local", close: async () => undefined };
+  }
+  if (hasRedisServer()) return spawnRedis(port);
+  return undefined;
 }

@@ -1,7 +1,7 @@
 // `npm run smoke -- [URL]`: a black-box client of the old service, run against a live API
 // (default http://127.0.0.1:8787, e.g. `npm run dev`). It uses only HTTP, sends no auth header,
-// and checks the statuses and shapes of API.md. Names are unique per run, so it can run against
-// a database that already has data.
+// and checks the statuses and shapes the old service answered (the README's endpoint table).
+// Names are unique per run, so it can run against a database that already has data.
 export {};
 
 const base = (process.argv[2] ?? process.env.API_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");

@@ -16,6 +16,8 @@ export interface StackOptions {
   latencyMs?: number;
   /** Connections the Neon proxy may open to a server (PGlite always gets one). */
   poolSize?: number;
+  /** Ports to listen on (see dev/ports.ts); unset = any free port. */
+  ports?: { postgres?: number; neon?: number; upstash?: number };
 }
 
 export interface Stack {
@@ -33,7 +35,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ? options.scratchDatabase
       ? await createScratchDatabase(options.databaseUrl, "edge_api_test")
       : await useServer(options.databaseUrl)
-    : await startPglite(options.pgliteDir);
+    : await startPglite(options.pgliteDir, options.ports?.postgres);
   const closers: (() => Promise<void>)[] = [() => postgres.close()];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch((err) => console.error(err));
@@ -41,6 +43,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const neon = await startNeonProxy({
       databaseUrl: postgres.url,
+      port: options.ports?.neon,
       latencyMs: options.latencyMs ?? 0,
       // PGlite has one session; one pooled connection keeps every batch's transaction whole.
       poolSize: postgres.kind === "pglite" ? 1 : (options.poolSize ?? 10),
@@ -51,7 +54,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let upstash: UpstashProxy | undefined;
     const token = options.upstashToken ?? "local-dev-token";
     if (options.redisUrl) {
-      upstash = await startUpstashProxy({ redisUrl: options.redisUrl, token });
+      upstash = await startUpstashProxy({ redisUrl: options.redisUrl, token, port: options.ports?.upstash });
       const proxy = upstash;
       closers.push(() => proxy.close());
     }

@@ -1,14 +1,28 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** `wrangler dev` on `port`, with the local stack handed to the Worker as `--var` bindings. */
+/**
+ * `wrangler dev` on `port`, with the local stack handed to the Worker as `--var` bindings, which
+ * win over .dev.vars. `devVars: "ignore"` keeps .dev.vars out entirely (an empty env file takes
+ * its place), for runs whose figures must not depend on a developer's local settings.
+ */
 export function spawnWranglerDev(
   port: number,
   vars: Record<string, string>,
   stdio: "inherit" | "ignore",
+  devVars: "merge" | "ignore" = "merge",
 ): ChildProcess {
+  const envFile: string[] = [];
+  if (devVars === "ignore") {
+    const empty = join(tmpdir(), "edge-orders-api-no-dev-vars.env");
+    writeFileSync(empty, "");
+    envFile.push("--env-file", empty);
+  }
   return spawn(
     "wrangler",
     [
@@ -16,6 +30,7 @@ export function spawnWranglerDev(
       "--port",
       String(port),
       "--show-interactive-dev-session=false",
+      ...envFile,
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ],
     { cwd: root, stdio, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },

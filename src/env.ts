@@ -35,6 +35,8 @@ const EnvSchema = z
     CORS_ORIGINS: CorsOriginsSchema,
   })
   .superRefine((env, ctx) => {
+    const endpointProblem = neonEndpointProblem(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT);
+    if (endpointProblem) ctx.addIssue({ code: "custom", path: ["NEON_FETCH_ENDPOINT"], message: endpointProblem });
     if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
       ctx.addIssue({
         code: "custom",
@@ -46,25 +48,11 @@ const EnvSchema = z
 
 export type Config = z.infer<typeof EnvSchema>;
 
-/** The raw bindings as Cloudflare hands them to the Worker. */
-export interface Bindings {
-  DATABASE_URL?: string;
-  NEON_FETCH_ENDPOINT?: string;
-  UPSTASH_REDIS_REST_URL?: string;
-  UPSTASH_REDIS_REST_TOKEN?: string;
-  API_KEYS?: string;
-  AUTH_DISABLED?: string;
-  CACHE_TTL_SECONDS?: string;
-  RATE_LIMIT_WRITES_PER_MINUTE?: string;
-  RATE_LIMIT_READS_PER_MINUTE?: string;
-  DB_TIMEOUT_MS?: string;
-  DB_WRITE_TIMEOUT_MS?: string;
-  REDIS_TIMEOUT_MS?: string;
-  REDIS_COOL_OFF_MS?: string;
-  CORS_ORIGINS?: string;
-  /** Workers static assets: the docs page's Swagger UI files (wrangler.toml [assets]). */
-  ASSETS?: Fetcher;
-}
+/**
+ * The raw bindings as Cloudflare hands them to the Worker: `Env` is generated from wrangler.toml
+ * and .dev.vars.example (`npm run cf-typegen`), and any of them may be unset.
+ */
+export type Bindings = Partial<Env>;
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -83,4 +71,21 @@ export function loadConfig(env: Bindings): Config {
   }
   parsed.set(env, result.data);
   return result.data;
+}
+
+/**
+ * Without NEON_FETCH_ENDPOINT the Neon driver sends SQL to `https://api.<host minus its first
+ * label>/sql`, which only exists for Neon hosts; for any other host (localhost, an IP, a plain
+ * Postgres server) every query would fail with an obscure URL error, so say what to set instead.
+ */
+export function neonEndpointProblem(databaseUrl: string, fetchEndpoint: string | undefined): string | undefined {
+  if (fetchEndpoint) return undefined;
+  let host: string;
+  try {
+    host = new URL(databaseUrl).hostname;
+  } catch {
+    return undefined;
+  }
+  if (/\.neon\.tech$/i.test(host)) return undefined;
+  return `must be set: DATABASE_URL's host ${host} is not a Neon host (*.neon.tech), and Neon's HTTP driver reaches only those. Locally, run \`npm run dev:stack\` and set NEON_FETCH_ENDPOINT=http://127.0.0.1:4444/sql; in production, use the connection string from the Neon console`;
 }

@@ -1,11 +1,7 @@
-import type { Bindings } from "../src/env";
-
+// The Worker's own bindings come from the generated worker-configuration.d.ts (npm run cf-typegen).
 declare global {
   namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-    }
-    interface Env extends Bindings {
+    interface Env {
       /** The test stack's Neon proxy (for /stats) and Upstash proxy, from global setup. */
       STACK_NEON_ORIGIN: string;
       STACK_UPSTASH_ORIGIN: string;
@@ -16,8 +12,12 @@ declare global {
       STACK_DB_FAULT?: string;
       STACK_REDIS_FAULT?: string;
       STACK_LOCKS?: string;
-      /** Set by the "api-redis-down" project, whose Upstash URL is a closed port. */
+      /** A server answering every request 503 (Neon or Upstash in an outage), from global setup. */
+      STACK_UNAVAILABLE_ORIGIN: string;
+      /** Set by the "api-redis-down" project, whose Upstash URL is that server. */
       STACK_REDIS_DOWN?: string;
     }
   }
 }
+
+export {};

@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { resolveTestRedis } from "../dev/redis.ts";
 import { startStack } from "../dev/stack.ts";
+import { startUnavailableServer } from "./unavailable-server.ts";
 
 // Redis database index of the tests' own, so a shared local Redis keeps its other data.
 const TEST_REDIS_DB = 13;
@@ -12,6 +13,8 @@ declare module "vitest" {
       bindings: Record<string, string>;
       neonOrigin: string;
       upstashOrigin: string;
+      /** A server that answers every request 503: Neon or Upstash during an outage. */
+      unavailableOrigin: string;
       postgres: "server" | "pglite";
     };
   }
@@ -30,13 +33,16 @@ export default async function setup(project: TestProject) {
     upstashToken: TEST_UPSTASH_TOKEN,
   });
   if (!stack.upstash) throw new Error("the test stack always runs the Upstash proxy");
+  const unavailable = await startUnavailableServer();
   project.provide("stack", {
     bindings: stack.bindings,
     neonOrigin: stack.neon.origin,
     upstashOrigin: stack.upstash.url,
+    unavailableOrigin: unavailable.origin,
     postgres: stack.postgres.kind,
   });
   return async () => {
+    await unavailable.close();
     await stack.close();
     await redis.close();
   };

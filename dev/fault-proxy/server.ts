@@ -1,11 +1,12 @@
 // A fault-injecting HTTP proxy for the local stack. It sits between the Worker and the Neon or
 // Upstash proxy and, per rule, passes a request on, hangs it, drops the answer after the target
-// has handled it (the "lost answer after commit" case), answers an error itself, or holds it
+// has handled it (the "lost answer after commit" case: the connection breaks, or a gateway answers
+// an error instead), answers an error itself, or holds it
 // until released. Tests drive it over HTTP (`/__fault/…`), so interleavings are chosen, not timed.
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-export type FaultMode = "pass" | "hang" | "drop" | "error" | "hold";
+export type FaultMode = "pass" | "hang" | "drop" | "lose" | "error" | "hold";
 
 export interface FaultRule {
   mode: FaultMode;
@@ -54,7 +55,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function isRule(value: unknown): value is FaultRule {
-  const modes: FaultMode[] = ["pass", "hang", "drop", "error", "hold"];
+  const modes: FaultMode[] = ["pass", "hang", "drop", "lose", "error", "hold"];
   return typeof value === "object" && value !== null && modes.includes((value as FaultRule).mode);
 }
 
@@ -133,7 +134,8 @@ export async function startFaultProxy(opts: { target: string; port?: number; hos
       case "POST /": {
         const parsed: unknown = JSON.parse(body || "null");
         const list = Array.isArray(parsed) ? parsed : [parsed];
-        if (!list.every(isRule)) return sendJson(res, 400, { error: "a rule needs mode: pass|hang|drop|error|hold" });
+        if (!list.every(isRule))
+          return sendJson(res, 400, { error: "a rule needs mode: pass|hang|drop|lose|error|hold" });
         rules.push(...list.map((r) => ({ ...r })));
         return sendJson(res, 200, { rules });
       }
@@ -177,6 +179,12 @@ export async function startFaultProxy(opts: { target: string; port?: number; hos
         return forward(req, body, () => {
           stats.dropped++;
           req.socket.destroy();
+        });
+      case "lose":
+        // The target handles the request in full; a gateway then answers an error in its place.
+        return forward(req, body, () => {
+          stats.dropped++;
+          sendJson(res, rule?.status ?? 502, { error: "fault proxy: the answer was lost" });
         });
       case "error":
         stats.errored++;

@@ -1,4 +1,4 @@
-// A local stand-in for Neon's "SQL over HTTP" endpoint (the shared protocols.md, Part A),
+// A local stand-in for Neon's "SQL over HTTP" endpoint (what @neondatabase/serverless sends),
 // executing every request on a real Postgres (or PGlite behind pglite-socket) through `pg`.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -148,7 +148,7 @@ function parseQuery(value: unknown): SqlQuery {
   return { query, params: (params as Json[]).map(toParam) };
 }
 
-/** A body with `query` is a single query; anything else must be a batch (protocols.md A3). */
+/** A body with `query` is a single query; anything else must be a batch (`{ queries: [...] }`). */
 function parseBody(text: string): SqlQuery | SqlQuery[] {
   let body: unknown;
   try {

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { desk } from "../fixtures";
 import { type ApiResponse, api, expectProblem, insertProductRow, snapshot } from "../helpers";
 
-/** A port nothing listens on, so every database request fails to connect. */
-const CLOSED_ENDPOINT = "http://127.0.0.1:9/sql";
+/** An endpoint that answers every database request 503, as Neon does in an outage. */
+const UNAVAILABLE_ENDPOINT = `${env.STACK_UNAVAILABLE_ORIGIN}/sql`;
 const OUTCOME_UNKNOWN =
   "The write was sent but the database's answer never arrived, so its outcome is unknown. Retry it with the same Idempotency-Key to learn the outcome, or read the resource first.";
 const UNREACHABLE = "The database cannot be reached; retry shortly";
@@ -47,7 +47,7 @@ describe("unexpected failures", () => {
 describe("an unreachable database", () => {
   it("answers 503 with Retry-After, and a normal request afterwards works again", async () => {
     await insertProductRow(desk);
-    const res = await api("/products", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const res = await api("/products", {}, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
     expectProblem(res, 503, UNREACHABLE, "/products");
     expect(res.headers.get("Retry-After")).toBe("5");
     expect(res.body).toEqual({
@@ -68,11 +68,11 @@ describe("an unreachable database", () => {
 
   it("answers a write with 503 too, saying its outcome is unknown, and writes nothing", async () => {
     const before = await snapshot();
-    const res = await api("/products", { method: "POST", json: desk }, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
-    // A refused connection and an answer lost after the commit look the same from the Worker.
+    const res = await api("/products", { method: "POST", json: desk }, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
+    // A gateway error and an answer lost after the commit look the same from the Worker.
     expectProblem(res, 503, OUTCOME_UNKNOWN, "/products");
     expect(res.headers.get("Retry-After")).toBe("5");
-    const report = await api("/reports-all", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const report = await api("/reports-all", {}, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
     expectProblem(report, 503, UNREACHABLE, "/reports-all");
     expect(await snapshot()).toEqual(before);
     const retried = await api("/products", { method: "POST", json: desk });
@@ -80,7 +80,7 @@ describe("an unreachable database", () => {
   });
 
   it("reports the database as down on /health with 503", async () => {
-    const res = await api("/health", {}, { NEON_FETCH_ENDPOINT: CLOSED_ENDPOINT });
+    const res = await api("/health", {}, { NEON_FETCH_ENDPOINT: UNAVAILABLE_ENDPOINT });
     expect(res.status).toBe(503);
     expect(res.headers.get("Content-Type")).toBe("application/json");
     expect(res.headers.get("Retry-After")).toBe("5");

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createProduct } from "../fixtures";
 import {
@@ -47,7 +48,7 @@ describe("Idempotency-Key and Redis outages", () => {
   it("keeps its promise with Redis unreachable: Postgres holds the key, a retry replays the first answer", async () => {
     const product = await createProduct();
     const order = { product_ids: [product], amounts: [1] };
-    const down = { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" };
+    const down = { UPSTASH_REDIS_REST_URL: env.STACK_UNAVAILABLE_ORIGIN };
 
     const first = await api<number>("/orders", { method: "POST", json: order, headers: idem("outage") }, down);
     expect(first.status).toBe(201);

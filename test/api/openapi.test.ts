@@ -40,7 +40,7 @@ interface OpenApiDocument {
 const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 const WRITE_METHODS = new Set(["post", "put", "delete", "patch"]);
 
-/** Every path and method of API.md's endpoint table (/openapi.json and /docs are not in the document). */
+/** Every path and method of the README's endpoint table (/openapi.json and /docs are not in the document). */
 const EXPECTED_OPERATIONS: Record<string, string[]> = {
   "/": ["get"],
   "/health": ["get"],

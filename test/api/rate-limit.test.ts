@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { desk } from "../fixtures";
 import { type ApiResponse, api, db, expectProblem, insertProductRow, snapshot } from "../helpers";
@@ -87,7 +88,7 @@ describe("read limits", () => {
     const bindings = {
       RATE_LIMIT_READS_PER_MINUTE: "1",
       RATE_LIMIT_WRITES_PER_MINUTE: "1",
-      UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
+      UPSTASH_REDIS_REST_URL: env.STACK_UNAVAILABLE_ORIGIN,
     };
     const ip = uniqueIp();
     for (let i = 0; i < 3; i++) {

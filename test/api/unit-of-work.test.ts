@@ -123,7 +123,7 @@ describe("unit of work", () => {
       ran.push("committed");
     });
     uow.add(uow.db.insert(products).values(row("A", 1)));
-    const scope = { dbRoundTrips: 0, neonEndpoint: "http://127.0.0.1:9/sql", dbTimeoutMs: 1000 };
+    const scope = { dbRoundTrips: 0, neonEndpoint: `${env.STACK_UNAVAILABLE_ORIGIN}/sql`, dbTimeoutMs: 1000 };
     const failure = await requestScope.run(scope, () => uow.commit(201)).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(OutcomeUnknownError);
     expect(ran).toEqual(["unknown"]);

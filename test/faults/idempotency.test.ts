@@ -73,12 +73,8 @@ describe("exactly one write per Idempotency-Key, whatever fails", () => {
 
   it("concurrent requests with one key and no Redis: one write, and every one answers it", async () => {
     await createProduct();
-    const noRedis = { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" };
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        api<number>("/orders", { method: "POST", json: order, headers: { "Idempotency-Key": "together" } }, noRedis),
-      ),
-    );
+    await inject("redis", { mode: "error" });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => post("together")));
     // The first claim in Postgres wins; the others wait for its transaction, then replay it.
     expect(answers.map((a) => [a.status, a.body])).toEqual(Array.from({ length: 6 }, () => [201, 1]));
     expect(answers.filter((a) => a.headers.get("Idempotent-Replayed") === "true")).toHaveLength(5);

@@ -16,7 +16,7 @@ let doc: Record<string, unknown>;
 let dir: string;
 
 beforeAll(async () => {
-  const res = await app.request(`${ORIGIN}/openapi.json`, {}, { DATABASE_URL: "postgresql://user@localhost/db" });
+  const res = await app.request(`${ORIGIN}/openapi.json`, {}, { DATABASE_URL: "postgresql://u@ep-x.aws.neon.tech/db" });
   expect(res.status).toBe(200);
   doc = (await res.json()) as Record<string, unknown>;
   dir = await mkdtemp(join(tmpdir(), "openapi-"));
