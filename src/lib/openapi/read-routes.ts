@@ -1,0 +1,72 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { cached } from "../../cache/read-through";
+import type { Tag } from "../../cache/tags";
+import { CountSchema, IdParamsSchema } from "../../schemas/common";
+import { PagingQuerySchema } from "../paging";
+import { errorResponses, errorStatuses } from "./problems";
+import { examplePath, type Operation, type ResourceDoc } from "./resource-doc";
+import { cachedResponses, conditionalReadParameters, PUBLIC } from "./responses";
+
+// The public, cached reads of a resource.
+
+export const listRoute = <P extends string, S extends z.ZodType>(
+  doc: ResourceDoc,
+  op: Operation<P> & { item: S; cache: readonly Tag[]; noun: string },
+) =>
+  createRoute({
+    method: "get",
+    middleware: [cached(op.cache, PagingQuerySchema)] as const,
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: PUBLIC,
+    summary: op.summary,
+    parameters: conditionalReadParameters,
+    request: { query: PagingQuerySchema },
+    responses: {
+      ...cachedResponses(z.array(op.item), `One page of ${op.noun}; a page past the end is []`, { paged: true }),
+      ...errorResponses(errorStatuses.readQuery, {
+        instance: op.path,
+        invalid: { path: "page_size", message: "must be an integer from 1 to 100", code: "too_big" },
+      }),
+    },
+  });
+
+export const countRoute = <P extends string>(
+  doc: ResourceDoc,
+  op: Operation<P> & { cache: readonly Tag[]; noun: string },
+) =>
+  createRoute({
+    method: "get",
+    middleware: [cached(op.cache)] as const,
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: PUBLIC,
+    summary: op.summary,
+    parameters: conditionalReadParameters,
+    responses: {
+      ...cachedResponses(CountSchema, `The number of ${op.noun}, as a bare integer`),
+      ...errorResponses(errorStatuses.read, { instance: op.path }),
+    },
+  });
+
+export const getOneRoute = <P extends string, S extends z.ZodType>(
+  doc: ResourceDoc,
+  op: Operation<P> & { schema: S; cache: readonly Tag[] },
+) =>
+  createRoute({
+    method: "get",
+    middleware: [cached(op.cache)] as const,
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: PUBLIC,
+    summary: op.summary,
+    parameters: conditionalReadParameters,
+    request: { params: IdParamsSchema },
+    responses: {
+      ...cachedResponses(op.schema, `The ${doc.name.toLowerCase()}`),
+      ...errorResponses(errorStatuses.readOne, { instance: examplePath(op.path), resource: doc.name }),
+    },
+  });

@@ -1,0 +1,23 @@
+import type { FieldError } from "../problem";
+
+/** What every route of a resource shares: its tag in the docs, and its name in examples ("Product 1 …"). */
+export interface ResourceDoc {
+  tag: string;
+  name: string;
+}
+
+export interface Operation<P extends string> {
+  path: P;
+  operationId: string;
+  summary: string;
+  description?: string;
+}
+
+/** An example path of one resource: `/products/{id}` → `/products/1`. */
+export const examplePath = (path: string) => path.replace("{id}", "1");
+
+export const BAD_ID_IN_LIST: FieldError = {
+  path: "0",
+  message: "Too small: expected number to be >=1",
+  code: "too_small",
+};

@@ -1,0 +1,127 @@
+import { createRoute, type z } from "@hono/zod-openapi";
+import { BatchDeletedSchema, batchOf, DeletedSchema, IdListSchema, IdParamsSchema } from "../../schemas/common";
+import type { FieldError } from "../problem";
+import { errorResponses, errorStatuses } from "./problems";
+import { BAD_ID_IN_LIST, examplePath, type Operation, type ResourceDoc } from "./resource-doc";
+import { BEARER, jsonContent, jsonRequestBody, writeParameters, writeResponseHeaders } from "./responses";
+
+// The writes of a resource, each behind the bearer key.
+
+/** POST of one resource: 201 with its Location. */
+export const createOneRoute = <P extends string, B extends z.ZodType, S extends z.ZodType>(
+  doc: ResourceDoc,
+  op: Operation<P> & { body: B; bodyDescription: string; answer: S; answered: string; invalid: FieldError },
+) =>
+  createRoute({
+    method: "post",
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: BEARER,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    parameters: writeParameters(),
+    request: { body: jsonRequestBody(op.body, op.bodyDescription) },
+    responses: {
+      201: { ...jsonContent(op.answer, op.answered), headers: writeResponseHeaders({ location: `${op.path}/1` }) },
+      ...errorResponses(errorStatuses.write, { instance: op.path, invalid: op.invalid }),
+    },
+  });
+
+/** PUT of one resource: 200 with its new ETag; `If-Match` may guard it. */
+export const replaceRoute = <P extends string, B extends z.ZodType, S extends z.ZodType>(
+  doc: ResourceDoc,
+  op: Operation<P> & { body: B; answer: S; bodyDescription: string; invalid: FieldError },
+) =>
+  createRoute({
+    method: "put",
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: BEARER,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    parameters: writeParameters({ ifMatch: true }),
+    request: { params: IdParamsSchema, body: jsonRequestBody(op.body, op.bodyDescription) },
+    responses: {
+      200: {
+        ...jsonContent(op.answer, `The ${doc.name.toLowerCase()} as replaced`),
+        headers: writeResponseHeaders({ etag: true }),
+      },
+      ...errorResponses(errorStatuses.replaceOne, {
+        instance: examplePath(op.path),
+        resource: doc.name,
+        invalid: op.invalid,
+      }),
+    },
+  });
+
+/** DELETE of one resource: 202 `{id, deleted}`; `If-Match` may guard it. */
+export const deleteOneRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: string }) =>
+  createRoute({
+    method: "delete",
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: BEARER,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    parameters: writeParameters({ ifMatch: true }),
+    request: { params: IdParamsSchema },
+    responses: {
+      202: {
+        ...jsonContent(DeletedSchema, `The ${doc.name.toLowerCase()} is deleted`),
+        headers: writeResponseHeaders(),
+      },
+      ...errorResponses(errorStatuses.deleteOne, {
+        instance: examplePath(op.path),
+        resource: doc.name,
+        ...(op.conflict ? { conflict: op.conflict } : {}),
+      }),
+    },
+  });
+
+/** POST of a batch of 1–1000, all or none: 201. */
+export const createBatchRoute = <P extends string, B extends z.ZodType, S extends z.ZodType>(
+  doc: ResourceDoc,
+  op: Operation<P> & { item: B; answer: S; answered: string; noun: string; invalid: FieldError },
+) =>
+  createRoute({
+    method: "post",
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: BEARER,
+    summary: op.summary,
+    parameters: writeParameters(),
+    request: { body: jsonRequestBody(batchOf(op.item), `${op.noun} to create, all or none`) },
+    responses: {
+      201: { ...jsonContent(op.answer, op.answered), headers: writeResponseHeaders() },
+      ...errorResponses(errorStatuses.write, { instance: op.path, invalid: op.invalid }),
+    },
+  });
+
+/** DELETE of a batch of ids, all or none: 202 `{deleted, not_found}`. */
+export const deleteBatchRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: string }) =>
+  createRoute({
+    method: "delete",
+    path: op.path,
+    operationId: op.operationId,
+    tags: [doc.tag],
+    security: BEARER,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    parameters: writeParameters(),
+    request: { body: jsonRequestBody(IdListSchema, "Ids to delete") },
+    responses: {
+      202: {
+        ...jsonContent(BatchDeletedSchema, "How many were deleted and which ids did not exist"),
+        headers: writeResponseHeaders(),
+      },
+      ...errorResponses(errorStatuses.write, {
+        instance: op.path,
+        invalid: BAD_ID_IN_LIST,
+        ...(op.conflict ? { conflict: op.conflict } : {}),
+      }),
+    },
+  });
