@@ -7,11 +7,17 @@ import worker from "../src/index";
 
 export const BASE = "http://api.test";
 
+/** A body as text; an image's bytes as hex, since decoding them as text would mangle them. */
+export async function bodyText(res: Response): Promise<string> {
+  if (!(res.headers.get("Content-Type") ?? "").startsWith("image/")) return res.text();
+  return [...new Uint8Array(await res.arrayBuffer())].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
-  /** The body as sent, for asserting what it must not contain. */
+  /** The body as sent, for asserting what it must not contain (an image's bytes as hex). */
   text: string;
 }
 
@@ -38,9 +44,7 @@ export async function api<T = unknown>(
   // With Redis down, every answer must still come, from the database.
   if (env.STACK_REDIS_DOWN) expect(res.headers.get("X-Cache")).toBe("BYPASS");
   const type = res.headers.get("Content-Type") ?? "";
-  // Images (the docs page's favicon) are read as bytes: only their length matters to a test.
-  const text = type.startsWith("image/") ? "" : await res.text();
-  if (type.startsWith("image/")) await res.arrayBuffer();
+  const text = await bodyText(res);
   const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
   return { status: res.status, headers: res.headers, body, text };
 }

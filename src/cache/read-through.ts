@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import { noneMatch } from "../lib/conditional";
 import { log } from "../lib/log";
+import { rateOutcome } from "../lib/rate-limit";
 import type { AppEnv } from "../lib/types";
 import { bodyEtag, type CacheEntry, lookup, store } from "./store";
 import type { Tag } from "./tags";
@@ -28,6 +29,15 @@ export function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promi
 }
 
 type QuerySchema = z.ZodType<Record<string, unknown>>;
+
+// The middleware `cached()` made, so the rate limiter can tell a cached route (which counts the
+// request in its own lookup) from the rest.
+const readThroughs = new WeakSet<object>();
+
+/** Whether the route this request matched reads through the cache. */
+export function routeIsCached(c: Context<AppEnv>): boolean {
+  return c.req.matchedRoutes.some((route) => readThroughs.has(route.handler));
+}
 
 function answer(c: Context<AppEnv>, entry: CacheEntry, outcome: "HIT" | "MISS" | "BYPASS"): Response {
   const headers: Record<string, string> = { ETag: entry.etag, "X-Cache": outcome };
@@ -61,19 +71,23 @@ function cacheKey(c: Context<AppEnv>, query: QuerySchema | undefined): string | 
  * (`X-Cache: BYPASS`). Only 200 answers are kept.
  */
 export function cached(tags: readonly Tag[], query?: QuerySchema) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  const readThrough = createMiddleware<AppEnv>(async (c, next) => {
     const redis = c.var.redis;
     const base = cacheKey(c, query);
+    const rate = c.var.rateCheck;
 
     let key: string | undefined;
     if (redis && base) {
+      let found: Awaited<ReturnType<typeof lookup>> | undefined;
       try {
-        const found = await redis.run((r) => lookup(r, base, tags));
-        if (found.entry) return answer(c, found.entry, "HIT");
-        key = found.key;
+        found = await redis.run((r) => lookup(r, base, tags, rate));
       } catch (err) {
         log.warn(c, "cache lookup failed; serving from the database", err);
       }
+      // Throws 429 when over the limit; the headers go out with the answer (middleware/rate-limit.ts).
+      if (found && rate) c.set("rateHeaders", rateOutcome(rate, found.limited, found.remaining));
+      if (found?.entry) return answer(c, found.entry, "HIT");
+      key = found?.key;
     }
 
     await next();
@@ -100,4 +114,6 @@ export function cached(tags: readonly Tag[], query?: QuerySchema) {
     }
     c.res = answer(c, entry, stored ? "MISS" : "BYPASS");
   });
+  readThroughs.add(readThrough);
+  return readThrough;
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { idArray } from "../db/sql-json";
 import { sha256Hex } from "../lib/hash";
+import { type RateCheck, rateLimitArgs, rateLimitLua } from "../lib/rate-limit";
 import type { Tag } from "./tags";
 
 /**
@@ -30,52 +31,96 @@ const APPLIED_TTL_SECONDS = 24 * 60 * 60;
 const NOW_MS = `local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)`;
 
-// One round trip for a lookup: read the generations, build the key, read the entry.
+// One round trip for a lookup: the caller's rate limit (KEYS[1..2]), then the generations
+// (KEYS[3..]), the key built from them, and the entry.
 const LOOKUP = `${NOW_MS}
+${rateLimitLua(1, 2)}
+if limited then return {'', false, 1, 0} end
 local gens = {}
-for i = 1, #KEYS do
+for i = 3, #KEYS do
   local g = redis.call('GET', KEYS[i])
   if not g then
     redis.call('SET', KEYS[i], string.format('%d', now), 'NX')
     g = redis.call('GET', KEYS[i])
   end
-  gens[i] = g
+  gens[i - 2] = g
 end
 local key = ARGV[1] .. '@' .. table.concat(gens, '.')
-return {key, redis.call('GET', key)}`;
+return {key, redis.call('GET', key), 0, remaining}`;
 
-// Bumps the generations of KEYS and marks the outbox rows in ARGV as applied.
-const BUMP = `${NOW_MS}
-for i = 1, #KEYS do
+// After a write, in one round trip: bumps the generations of KEYS[1..n] (n = ARGV[1]), marks the
+// outbox rows ARGV[4..] as applied for ARGV[2] seconds, and sets (or deletes, when ARGV[3] is
+// empty) one more key, KEYS[n + 1], to ARGV[3 + marks + 1] for ARGV[3 + marks + 2] seconds.
+const AFTER_WRITE = `${NOW_MS}
+local n = tonumber(ARGV[1])
+for i = 1, n do
   local g = tonumber(redis.call('GET', KEYS[i]) or '0')
   if g < now then g = now else g = g + 1 end
   redis.call('SET', KEYS[i], string.format('%d', g))
 end
-for i = 2, #ARGV do
-  redis.call('SET', ARGV[i], '1', 'EX', ARGV[1])
+local marks = tonumber(ARGV[3])
+for i = 1, marks do
+  redis.call('SET', ARGV[3 + i], '1', 'EX', ARGV[2])
 end
-return #KEYS`;
+if KEYS[n + 1] then
+  local value = ARGV[3 + marks + 1]
+  if value == '' then redis.call('DEL', KEYS[n + 1])
+  else redis.call('SET', KEYS[n + 1], value, 'EX', ARGV[3 + marks + 2]) end
+end
+return n`;
 
 export interface Lookup {
   key: string;
   entry: CacheEntry | undefined;
+  /** The rate check's outcome, when one was asked for. */
+  limited: boolean;
+  remaining: number;
 }
 
-export async function lookup(redis: Redis, base: string, tags: readonly Tag[]): Promise<Lookup> {
-  const [key, raw] = await redis.eval<string[], [string, string?]>(LOOKUP, tags.map(generationKey), [base]);
+export async function lookup(redis: Redis, base: string, tags: readonly Tag[], rate?: RateCheck): Promise<Lookup> {
+  const limit = rateLimitArgs(rate, ["ratelimit:none", "ratelimit:none"]);
+  const [key, raw, limited, remaining] = await redis.eval<string[], [string, string | null, number, number]>(
+    LOOKUP,
+    [...limit.keys, ...tags.map(generationKey)],
+    [base, ...limit.args],
+  );
   // An entry that no longer parses (another version wrote it) is a miss, and is overwritten.
   const parsed = raw ? CacheEntrySchema.safeParse(JSON.parse(raw)) : undefined;
-  return { key, entry: parsed?.success ? parsed.data : undefined };
+  return { key, entry: parsed?.success ? parsed.data : undefined, limited: limited === 1, remaining };
 }
 
 export async function store(redis: Redis, key: string, entry: CacheEntry, ttlSeconds: number): Promise<void> {
   await redis.set(key, JSON.stringify(entry), { ex: ttlSeconds });
 }
 
-/** Bumps the generations of `tags`, marking the outbox rows that owed it as applied. */
-export async function invalidate(redis: Redis, tags: readonly Tag[], outboxIds: readonly number[] = []) {
-  if (tags.length === 0) return;
-  await redis.eval(BUMP, tags.map(generationKey), [String(APPLIED_TTL_SECONDS), ...outboxIds.map(appliedKey)]);
+/** One more key a write's epilogue sets (or, with value null, deletes): the Idempotency-Key's record. */
+export interface KeyRecord {
+  key: string;
+  value: string | null;
+  ttlSeconds: number;
+}
+
+/**
+ * A write's epilogue, in one round trip: bumps the generations of `tags`, marks the outbox rows
+ * that owed it as applied, and writes `record`.
+ */
+export async function afterWrite(
+  redis: Redis,
+  work: { tags: readonly Tag[]; outboxIds: readonly number[]; record?: KeyRecord },
+): Promise<void> {
+  const { tags, outboxIds, record } = work;
+  if (tags.length === 0 && !record) return;
+  await redis.eval(
+    AFTER_WRITE,
+    [...tags.map(generationKey), ...(record ? [record.key] : [])],
+    [
+      String(tags.length),
+      String(APPLIED_TTL_SECONDS),
+      String(outboxIds.length),
+      ...outboxIds.map(appliedKey),
+      ...(record ? [record.value ?? "", String(record.ttlSeconds)] : []),
+    ],
+  );
 }
 
 /** The statement a write's batch adds so its invalidation outlives a lost Redis call. */
@@ -96,11 +141,7 @@ export async function drainOutbox(db: Db, redis: Redis, limit = 1000) {
   const marks = await redis.mget<(string | null)[]>(...ids.map(appliedKey));
   const owed = rows.filter((_, i) => marks[i] === null);
   const tags = [...new Set(owed.flatMap((r) => r.tags))];
-  await invalidate(
-    redis,
-    tags,
-    owed.map((r) => Number(r.id)),
-  );
+  await afterWrite(redis, { tags, outboxIds: owed.map((r) => Number(r.id)) });
   await db.execute(sql`delete from cache_outbox where id = any(${idArray(ids)}::bigint[])`);
   return { rows: rows.length, applied: owed.length };
 }

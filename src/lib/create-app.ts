@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { invalidation } from "../cache/invalidation";
+import { writeEpilogue } from "../cache/after-write";
 import { cacheStatus } from "../cache/read-through";
 import { auth } from "../middleware/auth";
 import { canonicalPath } from "../middleware/canonical-path";
@@ -28,8 +28,8 @@ export function createRouter(): AppOpenAPI {
  * The middleware order matters, each reading what an earlier one set: the request id and the
  * request scope (logger) come first; `clients` puts config, db, uow and redis on c.var; `auth`
  * names the caller (`principal`), which the rate limit and Idempotency-Key are keyed by; the
- * body guard parses JSON before idempotency fingerprints it; `invalidation` joins every write's
- * unit of work last, so it sees what the handler changed.
+ * body guard parses JSON before idempotency fingerprints it; `writeEpilogue` wraps idempotency, so
+ * after a write it sends the cache bump and the key's record to Redis in one round trip.
  */
 export function createApp(): AppOpenAPI {
   const app = createRouter();
@@ -45,8 +45,8 @@ export function createApp(): AppOpenAPI {
   app.use(auth);
   app.use(rateLimit);
   app.use(jsonBody);
+  app.use(writeEpilogue);
   app.use(idempotency);
-  app.use(invalidation);
   app.notFound(notFound);
   app.onError(onError);
   return app;

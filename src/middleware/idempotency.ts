@@ -6,6 +6,7 @@ import { sha256Hex } from "../lib/hash";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import { ApiError } from "../lib/problem";
+import { rateLimitArgs, rateLimitLua, rateOutcome } from "../lib/rate-limit";
 import { type Answer, sendReplay } from "../lib/respond";
 import type { AppEnv } from "../lib/types";
 import { claimKey, KEY_TTL_HOURS, type KeyClaim, sealKey } from "../services/idempotency-keys";
@@ -37,16 +38,18 @@ type FastRecord = z.infer<typeof FastRecordSchema>;
 const successStatus = (status: number): Answer["status"] | undefined =>
   status === 200 || status === 201 || status === 202 ? status : undefined;
 
-// Claims the key in one round trip: answers the existing record, or stores ours and answers
-// nil. A record whose outcome is unknown is taken over by a try of the same request.
-const CLAIM = `
+// Claims the key in one round trip, after the caller's rate limit (KEYS[2..3]): answers the
+// existing record, or stores ours and answers nil. A record whose outcome is unknown is taken
+// over by a try of the same request.
+const CLAIM = `${rateLimitLua(2, 4)}
+if limited then return {1, 0, false} end
 local existing = redis.call('GET', KEYS[1])
 if existing then
   local ok, record = pcall(cjson.decode, existing)
-  if not (ok and record.state == 'unknown' and record.fingerprint == ARGV[3]) then return existing end
+  if not (ok and record.state == 'unknown' and record.fingerprint == ARGV[3]) then return {0, remaining, existing} end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return false`;
+return {0, remaining, false}`;
 
 const invalidKey = () =>
   new ApiError(422, "Idempotency-Key must be 1–255 visible ASCII characters", {
@@ -81,17 +84,12 @@ function answerOf(res: Response, status: Answer["status"], body: string): Answer
   };
 }
 
-/** Writes the key's record in Redis, best effort: Postgres holds the truth either way. */
-async function remember(c: Context<AppEnv>, recordKey: string, record: FastRecord | null, ttl: number) {
-  const redis = c.var.redis;
-  if (!redis?.available) return;
-  try {
-    await redis.run((r) =>
-      record ? r.set(recordKey, JSON.stringify(record), { ex: ttl }).then(() => undefined) : r.del(recordKey),
-    );
-  } catch (err) {
-    log.warn(c, "idempotency record not written to Redis; Postgres keeps the key", err);
-  }
+/**
+ * Leaves the key's record for the write's Redis epilogue (cache/after-write.ts), which sends it
+ * with the cache bump in one round trip; best effort, as Postgres holds the truth either way.
+ */
+function remember(c: Context<AppEnv>, recordKey: string, record: FastRecord | null, ttlSeconds: number) {
+  c.set("keyRecord", { key: recordKey, value: record ? JSON.stringify(record) : null, ttlSeconds });
 }
 
 /**
@@ -122,23 +120,29 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
 
   const redis = c.var.redis;
   if (redis?.available) {
-    let existing: string | null = null;
+    const rate = c.var.rateCheck;
+    let answer: [number, number, string | null] | undefined;
     try {
       const running: FastRecord = { state: "running", fingerprint: claim.fingerprint };
-      existing = await redis.run((r) =>
-        r.eval<string[], string | null>(
+      const limit = rateLimitArgs(rate, [recordKey, recordKey]);
+      answer = await redis.run((r) =>
+        r.eval<string[], [number, number, string | null]>(
           CLAIM,
-          [recordKey],
+          [recordKey, ...limit.keys],
           [
             JSON.stringify(running),
             String(Math.ceil(c.var.config.DB_WRITE_TIMEOUT_MS / 1000) + RUNNING_MARGIN_SECONDS),
             claim.fingerprint,
+            ...limit.args,
           ],
         ),
       );
     } catch (err) {
       log.warn(c, "idempotency fast path unavailable; Postgres decides", err);
     }
+    // Throws 429 when over the limit; the headers go out with the answer (middleware/rate-limit.ts).
+    if (answer && rate) c.set("rateHeaders", rateOutcome(rate, answer[0] === 1, answer[1]));
+    const existing = answer?.[2];
     if (existing) {
       const parsed = FastRecordSchema.safeParse(JSON.parse(existing));
       // A record this version cannot read is left to expire; Postgres decides meanwhile.
@@ -172,10 +176,10 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       fingerprint: claim.fingerprint,
       ...answerOf(res, status, await res.clone().text()),
     };
-    await remember(c, recordKey, done, RECORD_TTL_SECONDS);
+    remember(c, recordKey, done, RECORD_TTL_SECONDS);
   } else if (c.error instanceof OutcomeUnknownError) {
-    await remember(c, recordKey, { state: "unknown", fingerprint: claim.fingerprint }, RECORD_TTL_SECONDS);
+    remember(c, recordKey, { state: "unknown", fingerprint: claim.fingerprint }, RECORD_TTL_SECONDS);
   } else {
-    await remember(c, recordKey, null, 0);
+    remember(c, recordKey, null, 0);
   }
 });

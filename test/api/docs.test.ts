@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import swaggerUi from "../../node_modules/swagger-ui-dist/package.json";
-import { api, expectProblem } from "../helpers";
+import { api, bodyText, expectProblem } from "../helpers";
 
 const ASSETS = `/docs/assets/${swaggerUi.version}`;
 const CSP =
@@ -11,7 +11,7 @@ const CSP =
 async function stored(file: string): Promise<string> {
   const res = await env.ASSETS?.fetch(`https://assets.local/${file}`);
   expect(res?.status).toBe(200);
-  return (await res?.text()) ?? "";
+  return res ? bodyText(res) : "";
 }
 
 describe("GET /docs", () => {

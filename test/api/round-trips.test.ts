@@ -73,6 +73,33 @@ describe("database round trips per request", () => {
     }
   });
 
+  it("with rate limits on: a hit 1 Redis round trip, a miss 2, a keyed write 2, a write without a key 2", async () => {
+    await arrange();
+    const limits = { RATE_LIMIT_READS_PER_MINUTE: "1000", RATE_LIMIT_WRITES_PER_MINUTE: "1000" };
+    const order = json("POST", { product_ids: [1], amounts: [1] });
+    const miss = await countRedisTrips(() => api("/orders/1", {}, limits));
+    const hit = await countRedisTrips(() => api("/orders/1", {}, limits));
+    const keyed = await countRedisTrips(() =>
+      api("/orders", { ...order, headers: { "Idempotency-Key": "trips-1" } }, limits),
+    );
+    const replay = await countRedisTrips(() =>
+      api("/orders", { ...order, headers: { "Idempotency-Key": "trips-1" } }, limits),
+    );
+    const plain = await countRedisTrips(() => api("/orders", order, limits));
+    const answers = [miss, hit, keyed, replay, plain].map((t) => t.result.status);
+    expect(answers).toEqual([200, 200, 201, 201, 201]);
+    if (env.STACK_REDIS_DOWN) {
+      expect([miss, hit, keyed, replay, plain].map((t) => t.redisTrips)).toEqual([0, 0, 0, 0, 0]);
+    } else {
+      // The limit is counted inside the lookup or the key's claim; a write's cache bump and its
+      // key's record go in one epilogue; a replay from Redis needs nothing more.
+      expect([miss, hit, keyed, replay, plain].map((t) => t.redisTrips)).toEqual([2, 1, 2, 1, 2]);
+      expect(hit.result.headers.get("RateLimit")).toMatch(/^"reads";r=\d+;t=\d+$/);
+      expect(keyed.result.headers.get("RateLimit")).toMatch(/^"writes";r=\d+;t=\d+$/);
+      expect(replay.result.headers.get("Idempotent-Replayed")).toBe("true");
+    }
+  });
+
   it("makes none for a cached read, and none for a write refused by validation", async () => {
     await arrange();
     expect((await api("/orders/1")).headers.get("X-Cache")).toBe(env.STACK_REDIS_DOWN ? "BYPASS" : "MISS");
