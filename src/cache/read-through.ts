@@ -30,6 +30,9 @@ export function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promi
 
 type QuerySchema = z.ZodType<Record<string, unknown>>;
 
+// Upstash refuses a request over 1 MB; an entry near that size is served, not stored.
+export const MAX_CACHE_ENTRY_BYTES = 900_000;
+
 // The middleware `cached()` made, so the rate limiter can tell a cached route (which counts the
 // request in its own lookup) from the rest.
 const readThroughs = new WeakSet<object>();
@@ -104,7 +107,9 @@ export function cached(tags: readonly Tag[], query?: QuerySchema) {
       body,
       ...(link ? { link } : {}),
     };
-    const stored = Boolean(redis && key && redis.available);
+    const fits = body.length + (link?.length ?? 0) <= MAX_CACHE_ENTRY_BYTES;
+    if (!fits) log.warn(c, `answer of ${body.length} bytes not cached: over ${MAX_CACHE_ENTRY_BYTES}`);
+    const stored = Boolean(redis && key && redis.available && fits);
     if (redis && key && stored) {
       const entryKey = key;
       await afterResponse(

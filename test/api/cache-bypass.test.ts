@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { desk, type Order, type OrderLine, type Product, productBody, seedTwoOrders } from "../fixtures";
+import { MAX_CACHE_ENTRY_BYTES } from "../../src/cache/read-through";
+import { createProduct, desk, type Order, type OrderLine, type Product, productBody, seedTwoOrders } from "../fixtures";
 import {
   api,
   bypass,
@@ -88,4 +89,19 @@ describe("answers that are not cached", () => {
     await hit("/orders_products-count", lines);
     await hit("/products-count", products);
   });
+});
+
+describe("answers too large for Redis", () => {
+  it("serves a page of orders over 900 KB from the database, uncached (BYPASS), and stores nothing", async () => {
+    const product = await createProduct({ ...desk, product_name: "D".repeat(255) });
+    const order = { product_ids: Array(100).fill(product), amounts: Array(100).fill(1) };
+    const batch = await api<number[]>("/orders-batch", { method: "POST", json: Array(30).fill(order) });
+    expect(batch.status).toBe(201);
+    const page = await api<unknown[]>("/orders-list?page_size=100");
+    expect(page.status).toBe(200);
+    expect(page.body).toHaveLength(30);
+    expect(page.text.length).toBeGreaterThan(MAX_CACHE_ENTRY_BYTES);
+    expect(page.headers.get("X-Cache")).toBe("BYPASS");
+    expect(await redis().keys("cache:/orders-list*")).toEqual([]);
+  }, 30_000);
 });
