@@ -79,3 +79,33 @@ export const deleteBatchHandler =
   <T>(remove: (uow: UnitOfWork, ids: number[]) => Answer<T>) =>
   async (c: Ctx<{ json: number[] }>) =>
     commitAndAnswer(c, remove(c.var.uow, [...new Set(c.req.valid("json"))]), 202);
+
+/** The service functions every resource has, by the names every service uses. */
+export interface CrudService<Item, One, Many, Fields> {
+  count(db: Db): Promise<number>;
+  get(db: Db, id: number): Promise<{ body: JsonText<Item>; version: string } | undefined>;
+  createOne(uow: UnitOfWork, fields: Fields): Answer<One>;
+  createMany(uow: UnitOfWork, fields: Fields[]): Answer<Many>;
+  replace(uow: UnitOfWork, id: number, fields: Fields, ifMatch: IfMatch): Answer<Item>;
+  deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch): Answer<{ id: number; deleted: true }>;
+  deleteMany(uow: UnitOfWork, ids: number[]): Answer<{ deleted: number; not_found: number[] }>;
+}
+
+/**
+ * A resource's handlers for the routes `crudRouter` mounts, from its service: `fields` picks
+ * what a write sets from a validated body, and a PUT body may repeat its id as `idField`.
+ */
+export function crudHandlers<Item, One, Many, Fields, K extends string>(
+  service: CrudService<Item, One, Many, Fields>,
+  options: { resource: Resource; fields: (body: Fields) => Fields; idField: K },
+) {
+  return {
+    count: countHandler(service.count),
+    getOne: getOneHandler(options.resource, service.get),
+    create: createOneHandler(service.createOne, options.fields),
+    update: replaceHandler(service.replace, options.fields, options.idField),
+    remove: deleteOneHandler(service.deleteOne),
+    createBatch: createBatchHandler(service.createMany, options.fields),
+    deleteBatch: deleteBatchHandler(service.deleteMany),
+  };
+}

@@ -28,14 +28,15 @@ export function crudRouter<
   X extends RouteConfig,
 >(
   routes: CrudRoutes<C, G, N, U, D, B, X>,
+  // The routes decide the types; each handler is only checked against its route's.
   handlers: CrudRoutes<
-    AppRouteHandler<C>,
-    AppRouteHandler<G>,
-    AppRouteHandler<N>,
-    AppRouteHandler<U>,
-    AppRouteHandler<D>,
-    AppRouteHandler<B>,
-    AppRouteHandler<X>
+    AppRouteHandler<NoInfer<C>>,
+    AppRouteHandler<NoInfer<G>>,
+    AppRouteHandler<NoInfer<N>>,
+    AppRouteHandler<NoInfer<U>>,
+    AppRouteHandler<NoInfer<D>>,
+    AppRouteHandler<NoInfer<B>>,
+    AppRouteHandler<NoInfer<X>>
   >,
 ) {
   return createRouter()

@@ -1,5 +1,5 @@
 import { crudRouter } from "../../lib/crud-router";
-import * as handlers from "./order-lines.handlers";
+import { handlers } from "./order-lines.handlers";
 import * as routes from "./order-lines.routes";
 
 export default crudRouter(routes, handlers);

@@ -1,5 +1,5 @@
 import { crudRouter } from "../../lib/crud-router";
-import * as handlers from "./orders.handlers";
+import { handlers } from "./orders.handlers";
 import * as routes from "./orders.routes";
 
 export default crudRouter(routes, handlers).openapi(routes.list, handlers.list);

@@ -4,6 +4,7 @@ import type { ProductFields } from "../../schemas/products";
 import * as service from "../../services/products";
 import type * as routes from "./products.routes";
 
+// What a write sets; the rest of a body is read-only or checked against the path.
 const fields = ({ product_name, price, cost, stock }: ProductFields): ProductFields => ({
   product_name,
   price,
@@ -11,14 +12,10 @@ const fields = ({ product_name, price, cost, stock }: ProductFields): ProductFie
   stock,
 });
 
-export const list: AppRouteHandler<typeof routes.list> = crud.listHandler(service.list);
-export const count: AppRouteHandler<typeof routes.count> = crud.countHandler(service.count);
-export const getOne: AppRouteHandler<typeof routes.getOne> = crud.getOneHandler("product", service.get);
-export const create: AppRouteHandler<typeof routes.create> = crud.createOneHandler(service.createOne, fields);
-export const update: AppRouteHandler<typeof routes.update> = crud.replaceHandler(service.replace, fields, "id");
-export const remove: AppRouteHandler<typeof routes.remove> = crud.deleteOneHandler(service.deleteOne);
-export const createBatch: AppRouteHandler<typeof routes.createBatch> = crud.createBatchHandler(
-  service.createMany,
-  fields,
-);
-export const deleteBatch: AppRouteHandler<typeof routes.deleteBatch> = crud.deleteBatchHandler(service.deleteMany);
+// Typed by its route, so the route's path and types reach AppType.
+const list: AppRouteHandler<typeof routes.list> = crud.listHandler(service.list);
+
+export const handlers = {
+  ...crud.crudHandlers(service, { resource: "product", fields, idField: "id" }),
+  list,
+};

@@ -1,5 +1,5 @@
 import { crudRouter } from "../../lib/crud-router";
-import * as handlers from "./products.handlers";
+import { handlers } from "./products.handlers";
 import * as routes from "./products.routes";
 
 export default crudRouter(routes, handlers).openapi(routes.list, handlers.list);
