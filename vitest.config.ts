@@ -101,10 +101,13 @@ export default defineConfig({
     coverage: {
       provider: "istanbul",
       include: ["src/**/*.ts"],
+      // The drizzle schema is declarations that drizzle-kit reads; its callbacks never run in the Worker.
+      exclude: ["src/db/schema.ts"],
       reporter: ["text-summary", "json-summary", "html"],
       reportsDirectory: "coverage",
-      // Measured 2026-11-26: lines 96.9 %, statements 95.8 %, functions 97.2 %, branches 78.7 %.
-      thresholds: { lines: 96, statements: 95, functions: 97, branches: 78 },
+      // Measured 2026-11-26 on PostgreSQL: lines 98.0 %, statements 97.2 %, functions 99.3 %,
+      // branches 84.9 %.
+      thresholds: { lines: 97, statements: 96, functions: 98, branches: 82 },
     },
     onConsoleLog: (line: string) => !EXPECTED_LOGS.some((expected) => line.includes(expected)),
     // The suite talks to a real database and Redis; only a test slower than this is worth a line.
