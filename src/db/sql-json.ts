@@ -15,3 +15,24 @@ export const money = (value: SQL) => sql`trim_scale(${value})`;
 
 /** A Postgres bigint[] parameter from ids already validated as integers. */
 export const idArray = (ids: readonly number[]) => `{${ids.join(",")}}`;
+
+/**
+ * A JSON object with these keys, in this order, compact (`{"id":1,"deleted":true}`): `to_json` of
+ * a record, where `json_build_object` would print `{"id" : 1, …}`. A value that is itself JSON
+ * (`jsonAgg(…)`, another `jsonObject`) is embedded as JSON.
+ */
+export const jsonObject = (fields: Record<string, SQL>) =>
+  sql`(select to_json(j) from (select ${sql.join(
+    Object.entries(fields).map(([key, value]) => sql`${value} as ${sql.identifier(key)}`),
+    sql`, `,
+  )}) j)`;
+
+/**
+ * A compact JSON array of `item` over the rows of the surrounding query, in `orderBy` order;
+ * `[]` when there are none. An aggregate: use it where `json_agg` would go.
+ */
+export const jsonAgg = (item: SQL, orderBy: SQL, filter?: SQL) =>
+  sql`coalesce('[' || string_agg((${item})::text, ',' order by ${orderBy})${filter ? sql` filter (where ${filter})` : sql``} || ']', '[]')::json`;
+
+/** The answer of a delete of one row `r`: `{"id":7,"deleted":true}`. */
+export const deletedJson = jsonObject({ id: sql`r.id`, deleted: sql`true` });

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { answerColumns } from "../db/answer";
-import { idArray } from "../db/sql-json";
+import { idArray, jsonAgg, jsonObject } from "../db/sql-json";
 
 /**
  * A batch delete's one statement: deletes what exists of `ids` (distinct, in the caller's order)
@@ -16,7 +16,8 @@ export const batchDelete = (
   removed as (delete from ${sql.identifier(table)} where id = any(${idArray(ids)}::bigint[]) returning *)
   ${also ?? sql``}
   select ${answerColumns({
-    body: sql`json_build_object(
-      'deleted', (select count(*) from removed),
-      'not_found', coalesce((select json_agg(a.id order by a.ord) from asked a where a.id not in (select id from removed)), '[]'))`,
+    body: jsonObject({
+      deleted: sql`(select count(*) from removed)`,
+      not_found: sql`(select ${jsonAgg(sql`a.id`, sql`a.ord`)} from asked a where a.id not in (select id from removed))`,
+    }),
   })}`;

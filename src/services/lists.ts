@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import type { JsonText } from "../db/sql-json";
+import { type JsonText, jsonAgg } from "../db/sql-json";
 import type { PageRow, Paging } from "../lib/paging";
 
 /**
@@ -16,7 +16,7 @@ export async function listPage<Item>(db: Db, table: "products" | "orders", alias
       select id from ${sql.identifier(table)} where id > ${after ?? 0} order by id limit ${size + 1} offset ${offset}
     ),
     numbered as (select id, row_number() over (order by id) as n from ids)
-    select coalesce(json_agg(${json} order by x.id) filter (where x.n <= ${size}), '[]')::text as body,
+    select ${jsonAgg(json, sql`x.id`, sql`x.n <= ${size}`)}::text as body,
            count(*) > ${size} as more, (max(x.id) filter (where x.n <= ${size}))::text as last
     from numbered x join ${sql.identifier(table)} ${sql.raw(alias)} on ${sql.raw(alias)}.id = x.id`);
   return rows[0] ?? { body: "[]", more: false, last: null };

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { type Check, guard, guardPasses, lockRow, raise, targetChecks } from "../db/guards";
 import { lineChanges, rollupSales, touchOrders } from "../db/rollups";
 import { orderLines } from "../db/schema";
-import { isoTime, type JsonText, money } from "../db/sql-json";
+import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
 import type { OrderLine, OrderLineFields } from "../schemas/order-lines";
@@ -13,9 +13,15 @@ import { batchDelete } from "./batch-delete";
 
 const lineJson = (alias: string) => {
   const a = sql.raw(alias);
-  return sql`json_build_object('id', ${a}.id, 'order_id', ${a}.order_id, 'product_id', ${a}.product_id,
-    'amount', ${a}.amount, 'unit_price', ${money(sql`${a}.unit_price`)}, 'unit_cost', ${money(sql`${a}.unit_cost`)},
-    'created_at', ${isoTime(sql`${a}.created_at`)})`;
+  return jsonObject({
+    id: sql`${a}.id`,
+    order_id: sql`${a}.order_id`,
+    product_id: sql`${a}.product_id`,
+    amount: sql`${a}.amount`,
+    unit_price: money(sql`${a}.unit_price`),
+    unit_cost: money(sql`${a}.unit_cost`),
+    created_at: isoTime(sql`${a}.created_at`),
+  });
 };
 
 /** A line's version (ETag, If-Match) is the md5 of its row: any change to it changes it. */
@@ -90,7 +96,7 @@ export const createOne = (uow: UnitOfWork, line: OrderLineFields) =>
 /** A batch, all or none: answers the lines in input order. */
 export const createMany = (uow: UnitOfWork, lines: readonly OrderLineFields[]) =>
   insertLines<OrderLine[]>(uow, lines, {
-    body: sql`coalesce((select json_agg(${lineJson("a")} order by a.id) from added a), '[]')`,
+    body: sql`(select ${jsonAgg(lineJson("a"), sql`a.id`)} from added a)`,
   });
 
 const targetGuard = (id: number, ifMatch: IfMatch, more: Check[] = []) =>
@@ -141,7 +147,7 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
       changes as (${lineChanges("removed", -1)}),
       ${rollupSales("changes")},
       ${touchOrders("changes")}
-      select ${answerColumns({ body: sql`json_build_object('id', r.id, 'deleted', true)` })} from removed r`),
+      select ${answerColumns({ body: deletedJson })} from removed r`),
   );
 }
 

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { guard, guardPasses, lockRow, lockRows, raise, targetChecks } from "../db/guards";
 import { lineChanges, rollupSales } from "../db/rollups";
 import { orders } from "../db/schema";
-import { isoTime, type JsonText, money } from "../db/sql-json";
+import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
 import type { Paging } from "../lib/paging";
@@ -14,18 +14,23 @@ import { batchDelete } from "./batch-delete";
 import { listPage } from "./lists";
 
 /** An order with its lines and total as one JSON value, built by Postgres; `o` is the order row. */
-const orderJson = sql`json_build_object(
-  'order_id', o.id,
-  'created_at', ${isoTime(sql`o.created_at`)},
-  'updated_at', ${isoTime(sql`o.updated_at`)},
-  'total', coalesce((select ${money(sql`sum(l.amount * l.unit_price)`)} from orders_products l where l.order_id = o.id), 0),
-  'products', coalesce((
-    select json_agg(json_build_object(
-      'id', l.id, 'product_id', l.product_id, 'product_name', p.product_name, 'amount', l.amount,
-      'unit_price', ${money(sql`l.unit_price`)}, 'line_total', ${money(sql`l.amount * l.unit_price`)}) order by l.id)
-    from orders_products l join products p on p.id = l.product_id
-    where l.order_id = o.id), '[]'::json)
-)`;
+const orderJson = jsonObject({
+  order_id: sql`o.id`,
+  created_at: isoTime(sql`o.created_at`),
+  updated_at: isoTime(sql`o.updated_at`),
+  total: sql`coalesce((select ${money(sql`sum(l.amount * l.unit_price)`)} from orders_products l where l.order_id = o.id), 0)`,
+  products: sql`(select ${jsonAgg(
+    jsonObject({
+      id: sql`l.id`,
+      product_id: sql`l.product_id`,
+      product_name: sql`p.product_name`,
+      amount: sql`l.amount`,
+      unit_price: money(sql`l.unit_price`),
+      line_total: money(sql`l.amount * l.unit_price`),
+    }),
+    sql`l.id`,
+  )} from orders_products l join products p on p.id = l.product_id where l.order_id = o.id)`,
+});
 
 /** The order as JSON text and its version (ETag, If-Match): the md5 of that text, lines and names included. */
 const orderRow = (where: SQL) =>
@@ -113,7 +118,7 @@ export const createOne = (uow: UnitOfWork, input: OrderLinesInput) =>
 
 /** A batch, all or none: answers the new ids in input order. */
 export const createMany = (uow: UnitOfWork, inputs: readonly OrderLinesInput[]) =>
-  insertOrders<number[]>(uow, inputs, { body: sql`coalesce((select json_agg(id order by id) from new_orders), '[]')` });
+  insertOrders<number[]>(uow, inputs, { body: sql`(select ${jsonAgg(sql`id`, sql`id`)} from new_orders)` });
 
 /**
  * Replaces an order's lines atomically. The order row is locked first, so the replace sees every
@@ -173,7 +178,7 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
       changes as (${lineChanges("gone", -1)}),
       ${rollupSales("changes")},
       removed as (delete from orders where id = ${id} and ${guardPasses} returning id)
-      select ${answerColumns({ body: sql`json_build_object('id', r.id, 'deleted', true)` })} from removed r`),
+      select ${answerColumns({ body: deletedJson })} from removed r`),
   );
 }
 

@@ -4,7 +4,7 @@ import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { guard, guardPasses, lockRow, targetChecks } from "../db/guards";
 import { products } from "../db/schema";
-import { isoTime, type JsonText, money } from "../db/sql-json";
+import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
 import type { Paging } from "../lib/paging";
@@ -15,9 +15,15 @@ import { listPage } from "./lists";
 /** The API's Product, as JSON built by Postgres from a row of `products` aliased `alias`. */
 const productJson = (alias: string) => {
   const p = sql.raw(alias);
-  return sql`json_build_object('id', ${p}.id, 'product_name', ${p}.product_name, 'price', ${money(sql`${p}.price`)},
-    'cost', ${money(sql`${p}.cost`)}, 'stock', ${p}.stock, 'created_at', ${isoTime(sql`${p}.created_at`)},
-    'updated_at', ${isoTime(sql`${p}.updated_at`)})`;
+  return jsonObject({
+    id: sql`${p}.id`,
+    product_name: sql`${p}.product_name`,
+    price: money(sql`${p}.price`),
+    cost: money(sql`${p}.cost`),
+    stock: sql`${p}.stock`,
+    created_at: isoTime(sql`${p}.created_at`),
+    updated_at: isoTime(sql`${p}.updated_at`),
+  });
 };
 
 /** The row's version, for ETag and If-Match: any change to any column changes it. */
@@ -68,7 +74,7 @@ export const createOne = (uow: UnitOfWork, input: ProductFields) =>
 /** A batch, all or none: answers the products in input order. */
 export const createMany = (uow: UnitOfWork, inputs: readonly ProductFields[]) =>
   insertProducts<Product[]>(uow, inputs, {
-    body: sql`coalesce((select json_agg(${productJson("a")} order by a.id) from added a), '[]')`,
+    body: sql`(select ${jsonAgg(productJson("a"), sql`a.id`)} from added a)`,
   });
 
 /** The checks of a write to product `id`, against the latest committed row (locked before). */
@@ -106,7 +112,7 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
       with target as (select * from products where id = ${id}),
       ${targetGuard(id, ifMatch)},
       removed as (delete from products where id = ${id} and ${guardPasses} returning id)
-      select ${answerColumns({ body: sql`json_build_object('id', r.id, 'deleted', true)` })} from removed r`),
+      select ${answerColumns({ body: deletedJson })} from removed r`),
   );
 }
 
