@@ -17,6 +17,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -377,18 +378,38 @@ const ISOLATION: Record<string, string> = {
   Serializable: "serializable",
 };
 
-/** A captured write batch replayed as the Neon proxy runs it: one transaction. */
-async function replay(client: pg.PoolClient, batch: Statement[], isolation: string | undefined): Promise<number> {
+/**
+ * A captured write batch replayed as the Neon proxy runs it: one transaction. Orders written
+ * without the rollup are noted in `unrolled`, to be deleted once measured: the rollups never
+ * counted them, so the data stays consistent for the check at the end.
+ */
+const unrolled: string[] = [];
+async function replay(
+  client: pg.PoolClient,
+  batch: Statement[],
+  isolation: string | undefined,
+  rollup = true,
+): Promise<number> {
   const t0 = performance.now();
   await client.query(isolation ? `begin isolation level ${ISOLATION[isolation] ?? "read committed"}` : "begin");
+  const answers: pg.QueryArrayResult[] = [];
   try {
-    for (const s of batch) await client.query({ text: s.query, values: s.params, rowMode: "array", types: rawText });
+    for (const s of batch) {
+      answers.push(await client.query({ text: s.query, values: s.params, rowMode: "array", types: rawText }));
+    }
     await client.query("commit");
   } catch (err) {
     await client.query("rollback");
     throw err;
   }
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  if (!rollup) {
+    const answer = answers.find((a) => a.fields[0]?.name === "body");
+    const id = answer?.rows[0]?.[0];
+    if (typeof id !== "string") throw new Error("the order write answered no id");
+    unrolled.push(id);
+  }
+  return ms;
 }
 
 /** The order write's batch with its lines changed to `products` (one line each, amount 1). */
@@ -486,7 +507,7 @@ async function measureWrites(api: string): Promise<WriteResults> {
   try {
     for (let i = 0; i < n; i++) {
       replayed.push(await replay(client, batch, isolation));
-      withoutRollupTimes.push(await replay(client, bare, isolation));
+      withoutRollupTimes.push(await replay(client, bare, isolation, false));
     }
   } finally {
     client.release();
@@ -506,24 +527,25 @@ async function measureWrites(api: string): Promise<WriteResults> {
         if (r.status !== 201) throw new Error(`POST /orders answered ${r.status}`);
         return r.ms;
       });
-      const onDb = (statements: Statement[]) =>
+      const onDb = (statements: Statement[], rollup: boolean) =>
         load(clients, async (k) => {
           const c = await pool.connect();
           try {
             const p = product(k);
-            return await replay(c, withProducts(statements, [p, p, p]), isolation);
+            return await replay(c, withProducts(statements, [p, p, p]), isolation, rollup);
           } finally {
             c.release();
           }
         });
-      const db = await onDb(batch);
-      const dbBare = await onDb(bare);
+      const db = await onDb(batch, true);
+      const dbBare = await onDb(bare, false);
       contention.push({ clients, same, api: apiRun, db, dbBare });
       say(
         `${clients} clients, ${same ? "one product" : "own products"}: API ${apiRun.perSecond.toFixed(0)}/s p95 ${ms(apiRun.p95)} ms; DB ${db.perSecond.toFixed(0)}/s p95 ${ms(db.p95)} ms; DB without rollup ${dbBare.perSecond.toFixed(0)}/s p95 ${ms(dbBare.p95)} ms`,
       );
     }
   }
+  await sqlOne("delete from orders where id = any($1::bigint[])", [`{${unrolled.join(",")}}`]);
   return { n, api: apiTimes, proxy: proxyTimes, replayed, withoutRollup: withoutRollupTimes, contention };
 }
 
@@ -596,6 +618,7 @@ try {
     "select (select min(created_at)::date::text from orders) as first, (select max(created_at)::date::text from orders) as last, (select count(distinct month) from sales_monthly) as months",
   );
 
+  const loadAtStart = loadavg();
   const api = await startWorker(await startTap());
   say(`Worker on ${api} (wrangler dev, no Redis)`);
 
@@ -654,14 +677,18 @@ try {
     ["floor: SQL alone", "via pg ms"],
     floorResults.map(([name, t]) => [name, ms(t)]),
   );
-  const heading = `${fmt(sizes.products)} products, ${fmt(sizes.orders)} orders, ${fmt(sizes.lines)} order lines; orders ${range?.first} … ${range?.last} (${range?.months} months in sales_monthly); ${runs} runs per read (median)${writes ? `; writes: ${writes.n} one at a time, then ${seconds} s per concurrency run` : ""}`;
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(" ");
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}; load average ${load(loadAtStart)} at the start, ${load(loadavg())} at the end`;
+  const heading = `${machine}\n\n${fmt(sizes.products)} products, ${fmt(sizes.orders)} orders, ${fmt(sizes.lines)} order lines; orders ${range?.first} … ${range?.last} (${range?.months} months in sales_monthly); ${runs} runs per read (median)${writes ? `; writes: ${writes.n} one at a time, then ${seconds} s per concurrency run` : ""}`;
   const report = [
     heading,
-    readResults.length ? `\n${readTable}` : "",
-    floorResults.length ? `\n${floorTable}` : "",
-    writes ? `\n${writeTables(writes)}` : "",
-    `\nReport rollups consistent with the lines after the run: ${stillConsistent ? "yes" : "NO"}.`,
-  ].join("\n");
+    readResults.length ? readTable : "",
+    floorResults.length ? floorTable : "",
+    writes ? writeTables(writes) : "",
+    `Report rollups consistent with the lines after the run: ${stillConsistent ? "yes" : "NO"}.`,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
   writeFileSync(`${outDir}/results.md`, `${report}\n`);
   writeFileSync(
     `${outDir}/results.json`,
