@@ -10,12 +10,14 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  * `wrangler dev` on `port`, with the local stack handed to the Worker as `--var` bindings, which
  * win over .dev.vars. `devVars: "ignore"` keeps .dev.vars out entirely (an empty env file takes
  * its place), for runs whose figures must not depend on a developer's local settings.
+ * `extraArgs` go to `wrangler dev` as they are (e.g. `--inspector-port`).
  */
 export function spawnWranglerDev(
   port: number,
   vars: Record<string, string>,
   stdio: "inherit" | "ignore",
   devVars: "merge" | "ignore" = "merge",
+  extraArgs: readonly string[] = [],
 ): ChildProcess {
   const envFile: string[] = [];
   if (devVars === "ignore") {
@@ -32,6 +34,7 @@ export function spawnWranglerDev(
       "--show-interactive-dev-session=false",
       ...envFile,
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ...extraArgs,
     ],
     { cwd: root, stdio, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );

@@ -72,7 +72,9 @@ export const orderLines = pgTable(
   },
   (t) => [
     index("orders_products_order_id_idx").on(t.orderId),
-    index("orders_products_product_id_idx").on(t.productId),
+    // Product first: foreign-key checks find a product's lines, and reports count a product's
+    // distinct orders from this index alone.
+    index("orders_products_product_id_order_id_idx").on(t.productId, t.orderId),
     check("orders_products_amount_positive", sql`${t.amount} > 0`),
     check("orders_products_unit_price_range", sql`${t.unitPrice} >= 0`),
     check("orders_products_unit_cost_range", sql`${t.unitCost} >= 0`),

@@ -70,6 +70,23 @@ describe("db:seed", () => {
     expect(next).toEqual({ id: "31" });
   });
 
+  it("leaves the report rollups as the API's writes would have: line counts and monthly sales", async () => {
+    await seed(small);
+    const checks = await sql().query(`select
+      (select count(*)::int from orders o
+        where o.line_count <> (select count(*) from orders_products l where l.order_id = o.id)) as wrong_line_counts,
+      (select count(*)::int from (
+        select date_trunc('month', o.created_at at time zone 'UTC')::date as month, l.product_id,
+               count(*)::bigint as order_lines, sum(l.amount)::bigint as units,
+               sum(l.amount * l.unit_price) as revenue, sum(l.amount * l.unit_cost) as cost
+        from orders_products l join orders o on o.id = l.order_id group by 1, 2
+      ) expected full join sales_monthly s using (month, product_id)
+        where s is null or expected is null or (s.order_lines, s.units, s.revenue, s.cost)
+          is distinct from (expected.order_lines, expected.units, expected.revenue, expected.cost)) as wrong_months,
+      (select count(distinct month)::int from sales_monthly) as months`);
+    expect(checks).toEqual([{ wrong_line_counts: 0, wrong_months: 0, months: 12 }]);
+  });
+
   it("sends a chunk again when its connection drops, without writing it twice", async () => {
     await seed(small);
     const expected = await digests();
