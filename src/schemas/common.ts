@@ -4,6 +4,10 @@ import { z } from "@hono/zod-openapi";
 
 export const MAX_MONEY = 9_999_999_999.99;
 export const MAX_INT4 = 2_147_483_647;
+/** How many items a batch may carry. */
+export const MAX_BATCH = 1000;
+/** Money's decimal form: at most two decimals. */
+export const MONEY_FORM = /^-?\d+(\.\d{1,2})?$/;
 
 /**
  * numeric(12,2) money. The two-decimals rule is checked on the number's shortest decimal
@@ -13,7 +17,7 @@ export const Money = z
   .number({ error: "must be a number" })
   .min(0, "must be ≥ 0")
   .max(MAX_MONEY, `must be ≤ ${MAX_MONEY}`)
-  .refine((v) => /^-?\d+(\.\d{1,2})?$/.test(String(v)), "must have at most 2 decimal places");
+  .refine((v) => MONEY_FORM.test(String(v)), "must have at most 2 decimal places");
 
 export const PositiveId = z
   .number({ error: "must be an integer" })
@@ -28,7 +32,7 @@ export const readOnly = <T extends z.ZodType>(schema: T) => schema.optional().op
 
 /** Batch bodies: bare arrays of 1–1000 items. */
 export const batchOf = <T extends z.ZodType>(item: T) =>
-  z.array(item).min(1, "must have at least 1 item").max(1000, "must have at most 1000 items");
+  z.array(item).min(1, "must have at least 1 item").max(MAX_BATCH, `must have at most ${MAX_BATCH} items`);
 
 /** An integer column's range, for amounts and stock. */
 export const Int4 = (min: number) =>

@@ -24,16 +24,19 @@ export const OrderSchema = z
   })
   .openapi("Order");
 
+/** How many lines one order may have. */
+export const MAX_ORDER_LINES = 100;
+
 const orderFields = {
   product_ids: z
     .array(PositiveId)
     .min(1, "must have at least 1 line")
-    .max(100, "must have at most 100 lines")
+    .max(MAX_ORDER_LINES, `must have at most ${MAX_ORDER_LINES} lines`)
     .openapi({ example: [1] }),
   amounts: z
     .array(Int4(1))
     .min(1, "must have at least 1 line")
-    .max(100, "must have at most 100 lines")
+    .max(MAX_ORDER_LINES, `must have at most ${MAX_ORDER_LINES} lines`)
     .openapi({ example: [2] }),
   created_at: readOnly(z.unknown()),
   updated_at: readOnly(z.unknown()),

@@ -14,15 +14,17 @@ export const ProductSchema = z
   })
   .openapi("Product");
 
+// Postgres refuses NUL in text, and no other control character belongs in a name.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+export const NO_CONTROL_CHARACTERS = /^[^\x00-\x1f\x7f-\x9f]*$/;
+
 const productFields = {
   product_name: z
     .string({ error: "must be a string" })
     .trim()
     .min(1, "must not be empty")
     .max(255, "must be at most 255 characters")
-    // Postgres refuses NUL in text, and no other control character belongs in a name.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-    .regex(/^[^\x00-\x1f\x7f-\x9f]*$/, "must not contain control characters")
+    .regex(NO_CONTROL_CHARACTERS, "must not contain control characters")
     .openapi({ example: "Desk" }),
   price: Money.openapi({ example: 100 }),
   cost: Money.openapi({ example: 50 }),

@@ -3,6 +3,7 @@ import { cached } from "../../cache/read-through";
 import type { Tag } from "../../cache/tags";
 import { CountSchema, IdParamsSchema } from "../../schemas/common";
 import { PagingQuerySchema } from "../paging";
+import { lazily } from "./lazy";
 import { errorResponses, errorStatuses } from "./problems";
 import { examplePath, type Operation, type ResourceDoc } from "./resource-doc";
 import { cachedResponses, conditionalReadParameters, PUBLIC } from "./responses";
@@ -23,13 +24,13 @@ export const listRoute = <P extends string, S extends z.ZodType>(
     summary: op.summary,
     parameters: conditionalReadParameters,
     request: { query: PagingQuerySchema },
-    responses: {
+    responses: lazily(() => ({
       ...cachedResponses(z.array(op.item), `One page of ${op.noun}; a page past the end is []`, { paged: true }),
       ...errorResponses(errorStatuses.readQuery, {
         instance: op.path,
         invalid: { path: "page_size", message: "must be an integer from 1 to 100", code: "too_big" },
       }),
-    },
+    })),
   });
 
 export const countRoute = <P extends string>(
@@ -45,10 +46,10 @@ export const countRoute = <P extends string>(
     security: PUBLIC,
     summary: op.summary,
     parameters: conditionalReadParameters,
-    responses: {
+    responses: lazily(() => ({
       ...cachedResponses(CountSchema, `The number of ${op.noun}, as a bare integer`),
       ...errorResponses(errorStatuses.read, { instance: op.path }),
-    },
+    })),
   });
 
 export const getOneRoute = <P extends string, S extends z.ZodType>(
@@ -65,8 +66,8 @@ export const getOneRoute = <P extends string, S extends z.ZodType>(
     summary: op.summary,
     parameters: conditionalReadParameters,
     request: { params: IdParamsSchema },
-    responses: {
+    responses: lazily(() => ({
       ...cachedResponses(op.schema, `The ${doc.name.toLowerCase()}`),
       ...errorResponses(errorStatuses.readOne, { instance: examplePath(op.path), resource: doc.name }),
-    },
+    })),
   });

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CACHE_TAGS } from "../../cache/tags";
 import * as crud from "../../lib/openapi/crud-routes";
+import { fastOrderLineInput } from "../../schemas/fast-checks";
 import { OrderLineInputSchema, OrderLineReplaceSchema, OrderLineSchema } from "../../schemas/order-lines";
 
 // Order lines keep the old service's path, /orders_products.
@@ -57,6 +58,7 @@ export const createBatch = crud.createBatchRoute(doc, {
   operationId: "createOrderLines",
   summary: "Add up to 1000 lines atomically",
   item: OrderLineInputSchema,
+  fastItem: fastOrderLineInput,
   noun: "Lines",
   answer: z.array(OrderLineSchema),
   answered: "The created lines, in input order",

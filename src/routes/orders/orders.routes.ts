@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CACHE_TAGS } from "../../cache/tags";
 import * as crud from "../../lib/openapi/crud-routes";
+import { fastOrderInput } from "../../schemas/fast-checks";
 import { OrderInputSchema, OrderReplaceSchema, OrderSchema } from "../../schemas/orders";
 
 const doc: crud.ResourceDoc = { tag: "Orders", name: "Order" };
@@ -64,6 +65,7 @@ export const createBatch = crud.createBatchRoute(doc, {
   operationId: "createOrders",
   summary: "Create up to 1000 orders atomically",
   item: OrderInputSchema,
+  fastItem: fastOrderInput,
   noun: "Orders",
   answer: z.array(z.number().int()).openapi({ example: [7, 8] }),
   answered: "The new orders' ids, in input order",

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CACHE_TAGS } from "../../cache/tags";
 import * as crud from "../../lib/openapi/crud-routes";
+import { fastProductInput } from "../../schemas/fast-checks";
 import { ProductInputSchema, ProductReplaceSchema, ProductSchema } from "../../schemas/products";
 
 const doc: crud.ResourceDoc = { tag: "Products", name: "Product" };
@@ -66,6 +67,7 @@ export const createBatch = crud.createBatchRoute(doc, {
   operationId: "createProducts",
   summary: "Create up to 1000 products atomically",
   item: ProductInputSchema,
+  fastItem: fastProductInput,
   noun: "Products",
   answer: z.array(ProductSchema),
   answered: "The created products, in input order",

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
+import { lazily } from "../../lib/openapi/lazy";
 import { errorResponses, errorStatuses } from "../../lib/openapi/problems";
 import { cachedResponses, conditionalReadParameters, PUBLIC } from "../../lib/openapi/responses";
 import { ReportQuerySchema, ReportSchema } from "../../schemas/reports";
@@ -17,11 +18,11 @@ export const report = createRoute({
     "Products never ordered in the range are left out; products are sorted by revenue, highest first, and the first `limit` (100 by default) are listed; `totals` cover them all.",
   parameters: conditionalReadParameters,
   request: { query: ReportQuerySchema },
-  responses: {
+  responses: lazily(() => ({
     ...cachedResponses(ReportSchema, "The report"),
     ...errorResponses(errorStatuses.readQuery, {
       instance: "/reports-all",
       invalid: { path: "to", message: "must not be before from", code: "custom" },
     }),
-  },
+  })),
 });

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { lazily } from "../../lib/openapi/lazy";
 import { errorResponses, errorStatuses } from "../../lib/openapi/problems";
 import { jsonContent, PUBLIC } from "../../lib/openapi/responses";
 
@@ -19,10 +20,10 @@ export const hello = createRoute({
   tags: ["Meta"],
   security: PUBLIC,
   summary: "Greeting kept from the old service",
-  responses: {
+  responses: lazily(() => ({
     200: jsonContent(z.object({ message: z.string().openapi({ example: "Hello, World!" }) }), "Greeting"),
     ...errorResponses(errorStatuses.meta, { instance: "/" }),
-  },
+  })),
 });
 
 export const health = createRoute({
@@ -32,7 +33,7 @@ export const health = createRoute({
   tags: ["Meta"],
   security: PUBLIC,
   summary: "Database and cache checks",
-  responses: {
+  responses: lazily(() => ({
     200: jsonContent(HealthSchema, "The database answers (the cache may be degraded or disabled)"),
     // Its own body on 503, not a Problem: a monitor reads the checks either way.
     503: {
@@ -46,7 +47,7 @@ export const health = createRoute({
       headers: z.object({ "Retry-After": z.string().openapi({ description: "Seconds to wait", example: "5" }) }),
     },
     ...errorResponses(errorStatuses.meta, { instance: "/health" }),
-  },
+  })),
 });
 
 export type HelloRoute = typeof hello;

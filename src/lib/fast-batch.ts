@@ -1,0 +1,34 @@
+import type { z } from "@hono/zod-openapi";
+import { MAX_BATCH } from "../schemas/common";
+
+/**
+ * A plain check of one item: what `schema` would return for it, or undefined when it cannot
+ * tell. It must never accept what the schema refuses, nor return anything else than the schema
+ * would; it may refuse more (the schema then decides). test/node/fast-checks.test.ts holds each
+ * check to its schema.
+ */
+export type FastCheck<T> = (item: unknown) => T | undefined;
+
+/**
+ * A batch body's validation with a fast path. zod runs without code generation in Workers (no
+ * eval), which costs ~2.4 ms of CPU for 1,000 items, a quarter of such a request. A body whose
+ * every item passes `item` is answered from it; any other body, bad or merely unusual, goes
+ * through zod, which words the errors. The schema itself is unchanged for the OpenAPI document.
+ */
+export function withFastItems<S extends z.ZodArray>(schema: S, item: FastCheck<z.output<S>[number]>): S {
+  const slow = schema.safeParseAsync.bind(schema);
+  schema.safeParseAsync = async (data, params) => {
+    if (Array.isArray(data) && data.length >= 1 && data.length <= MAX_BATCH) {
+      const items: z.output<S>[number][] = [];
+      for (const value of data) {
+        const checked = item(value);
+        if (checked === undefined) return slow(data, params);
+        items.push(checked);
+      }
+      // Each item is what the schema would return for it, so the array is what it would return.
+      return { success: true, data: items as z.output<S> };
+    }
+    return slow(data, params);
+  };
+  return schema;
+}
