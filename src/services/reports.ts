@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { isoTime, type JsonText, money } from "../db/sql-json";
+import { isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
 
 export interface ReportFigures {
   orders: number;
@@ -110,23 +110,38 @@ export async function salesReport(db: Db, range: ReportRange, limit: number) {
       group by l.product_id
     ),
     figures as materialized (
-      select json_build_object('from', ${range.from}::text, 'to', ${range.to}::text) as range,
-        (select json_build_object(
-          'orders', (select count(*) from orders o where o.line_count > 0 and ${inRange(sql`o.created_at`)}),
-          'order_lines', coalesce(sum(order_lines), 0), 'units', coalesce(sum(units), 0),
-          'revenue', ${money(sql`coalesce(sum(revenue), 0)`)}, 'cost', ${money(sql`coalesce(sum(cost), 0)`)},
-          'profit', ${money(sql`coalesce(sum(revenue) - sum(cost), 0)`)})
-         from per_product) as totals,
-        coalesce((
-          select json_agg(json_build_object(
-            'product_id', r.product_id, 'product_name', r.product_name, 'orders', coalesce(ro.orders, 0),
-            'units', r.units, 'revenue', ${money(sql`r.revenue`)}, 'cost', ${money(sql`r.cost`)},
-            'profit', ${money(sql`r.revenue - r.cost`)})
-            order by r.revenue desc, r.product_id)
-          from ranked r left join ranked_orders ro using (product_id)), '[]'::json) as products
+      select ${jsonObject({ from: sql`${range.from}::text`, to: sql`${range.to}::text` })} as range,
+        (select ${jsonObject({
+          orders: sql`(select count(*) from orders o where o.line_count > 0 and ${inRange(sql`o.created_at`)})`,
+          order_lines: sql`t.order_lines`,
+          units: sql`t.units`,
+          revenue: money(sql`t.revenue`),
+          cost: money(sql`t.cost`),
+          profit: money(sql`t.revenue - t.cost`),
+        })}
+         from (select coalesce(sum(order_lines), 0) as order_lines, coalesce(sum(units), 0) as units,
+                 coalesce(sum(revenue), 0) as revenue, coalesce(sum(cost), 0) as cost
+               from per_product) t) as totals,
+        (select ${jsonAgg(
+          jsonObject({
+            product_id: sql`r.product_id`,
+            product_name: sql`r.product_name`,
+            orders: sql`coalesce(ro.orders, 0)`,
+            units: sql`r.units`,
+            revenue: money(sql`r.revenue`),
+            cost: money(sql`r.cost`),
+            profit: money(sql`r.revenue - r.cost`),
+          }),
+          sql`r.revenue desc, r.product_id`,
+        )}
+         from ranked r left join ranked_orders ro using (product_id)) as products
     )
-    select json_build_object('generated_at', ${isoTime(sql`clock_timestamp()`)}, 'range', f.range,
-             'totals', f.totals, 'products', f.products)::text as body,
+    select ${jsonObject({
+      generated_at: isoTime(sql`clock_timestamp()`),
+      range: sql`f.range`,
+      totals: sql`f.totals`,
+      products: sql`f.products`,
+    })}::text as body,
            md5(json_build_array(f.range, f.totals, f.products)::text) as version
     from figures f`);
   const report = rows[0];

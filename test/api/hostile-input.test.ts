@@ -54,9 +54,9 @@ describe("money stays exact end to end", () => {
     expect(order.text).toContain(`"total":${exact}`);
     expect(order.text).toContain(`"line_total":${exact}`);
     const report = await api("/reports-all");
-    expect(report.text).toContain(`"revenue" : ${exact}`);
-    expect(report.text).toContain(`"cost" : ${exact}`);
-    expect(report.text).toContain(`"profit" : 0`);
+    expect(report.text).toContain(`"revenue":${exact}`);
+    expect(report.text).toContain(`"cost":${exact}`);
+    expect(report.text).toContain(`"profit":0`);
   });
 });
 
