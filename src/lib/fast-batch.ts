@@ -15,7 +15,11 @@ export type FastCheck<T> = (item: unknown) => T | undefined;
  * every item passes `item` is answered from it; any other body, bad or merely unusual, goes
  * through zod, which words the errors. The schema itself is unchanged for the OpenAPI document.
  */
-export function withFastItems<S extends z.ZodArray>(schema: S, item: FastCheck<z.output<S>[number]>): S {
+export function withFastItems<S extends z.ZodArray>(
+  schema: S,
+  item: FastCheck<z.output<S>[number]>,
+  fits?: (items: z.output<S>[number][]) => boolean,
+): S {
   const slow = schema.safeParseAsync.bind(schema);
   schema.safeParseAsync = async (data, params) => {
     if (Array.isArray(data) && data.length >= 1 && data.length <= MAX_BATCH) {
@@ -25,6 +29,8 @@ export function withFastItems<S extends z.ZodArray>(schema: S, item: FastCheck<z
         if (checked === undefined) return slow(data, params);
         items.push(checked);
       }
+      // A whole that does not fit is the schema's to refuse, with its message.
+      if (fits && !fits(items)) return slow(data, params);
       // Each item is what the schema would return for it, so the array is what it would return.
       return { success: true, data: items as z.output<S> };
     }

@@ -120,6 +120,13 @@ export const createOne = (uow: UnitOfWork, input: OrderLinesInput) =>
 export const createMany = (uow: UnitOfWork, inputs: readonly OrderLinesInput[]) =>
   insertOrders<number[]>(uow, inputs, { body: sql`(select ${jsonAgg(sql`id`, sql`id`)} from new_orders)` });
 
+/** 404 for a missing order, 412 for a stale If-Match: checked against the CTE `target` (an orderRow). */
+const orderChecks = (id: number, ifMatch: IfMatch) =>
+  targetChecks("order", id, ifMatch, {
+    exists: sql`exists (select 1 from target)`,
+    version: sql`(select version from target)`,
+  });
+
 /**
  * Replaces an order's lines atomically. The order row is locked first, so the replace sees every
  * line committed before it; the guard answers 404 for a missing order, 412 for a stale If-Match
@@ -133,13 +140,7 @@ export function replace(uow: UnitOfWork, id: number, input: OrderLinesInput, ifM
     uow.db.execute(sql`
       with ${inputLines(linesJson([input]))},
       target as (${orderRow(sql`o.id = ${id}`)}),
-      ${guard(
-        ...targetChecks("order", id, ifMatch, {
-          exists: sql`exists (select 1 from target)`,
-          version: sql`(select version from target)`,
-        }),
-        unknownProducts(),
-      )},
+      ${guard(...orderChecks(id, ifMatch), unknownProducts())},
       removed as (delete from orders_products where order_id = ${id} and ${guardPasses} returning *),
       added as (
         insert into orders_products (order_id, product_id, amount, unit_price, unit_cost)
@@ -167,12 +168,7 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
   return uow.add(
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
       with target as (${orderRow(sql`o.id = ${id}`)}),
-      ${guard(
-        ...targetChecks("order", id, ifMatch, {
-          exists: sql`exists (select 1 from target)`,
-          version: sql`(select version from target)`,
-        }),
-      )},
+      ${guard(...orderChecks(id, ifMatch))},
       -- The lines go with the order (ON DELETE CASCADE); the rollups lose them here.
       gone as (select * from orders_products where order_id = ${id} and ${guardPasses}),
       changes as (${lineChanges("gone", -1)}),

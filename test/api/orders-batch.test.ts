@@ -81,6 +81,27 @@ describe("POST /orders-batch", () => {
     expectProblem(malformed, 400, "The body is not valid JSON", "/orders-batch");
     expect(await snapshot()).toEqual(before);
   });
+
+  it("takes at most 5000 lines in all: 50 orders of 100 lines are written, one line more is a 422 that writes nothing", async () => {
+    const deskId = await createProduct(desk);
+    const order = (lines: number) => ({
+      product_ids: Array.from({ length: lines }, () => deskId),
+      amounts: Array.from({ length: lines }, () => 1),
+    });
+    const full = Array.from({ length: 50 }, () => order(100));
+    const fits = await api<number[]>("/orders-batch", { method: "POST", json: full });
+    expect(fits.status).toBe(201);
+    expect(fits.body).toHaveLength(50);
+    expect(await storedLines()).toHaveLength(5000);
+
+    const before = await snapshot();
+    const { result: over, roundTrips } = await countRoundTrips(() =>
+      api("/orders-batch", { method: "POST", json: [...full, order(1)] }),
+    );
+    expectProblem(over, 422, "body: must hold at most 5000 lines in all", "/orders-batch");
+    expect(roundTrips).toBe(0);
+    expect(await snapshot()).toEqual(before);
+  });
 });
 
 describe("DELETE /orders-batch", () => {

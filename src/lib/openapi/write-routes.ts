@@ -83,7 +83,24 @@ export const deleteOneRoute = <P extends string>(doc: ResourceDoc, op: Operation
     })),
   });
 
-/** POST of a batch of 1–1000, all or none: 201. `fastItem` checks an item without zod (lib/fast-batch.ts). */
+/** A batch body: 1–1000 items, each checked on the fast path first, and the whole bounded if asked. */
+function batchBody<B extends z.ZodType>(
+  item: B,
+  fastItem: FastCheck<z.output<B>>,
+  whole?: { fits: (items: z.output<B>[]) => boolean; message: string },
+) {
+  const items = batchOf(item);
+  if (!whole) return withFastItems(items, fastItem);
+  const bounded = items.superRefine((all, ctx) => {
+    if (!whole.fits(all)) ctx.addIssue({ code: "custom", message: whole.message });
+  });
+  return withFastItems(bounded, fastItem, whole.fits);
+}
+
+/**
+ * POST of a batch of 1–1000, all or none: 201. `fastItem` checks an item without zod
+ * (lib/fast-batch.ts); `whole`, when given, bounds the batch as a whole (e.g. its lines in all).
+ */
 export const createBatchRoute = <P extends string, B extends z.ZodType, S extends z.ZodType>(
   doc: ResourceDoc,
   op: Operation<P> & {
@@ -93,6 +110,7 @@ export const createBatchRoute = <P extends string, B extends z.ZodType, S extend
     answered: string;
     noun: string;
     invalid: FieldError;
+    whole?: { fits: (items: z.output<B>[]) => boolean; message: string };
   },
 ) =>
   createRoute({
@@ -102,9 +120,10 @@ export const createBatchRoute = <P extends string, B extends z.ZodType, S extend
     tags: [doc.tag],
     security: BEARER,
     summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
     parameters: writeParameters(),
     request: {
-      body: jsonRequestBody(withFastItems(batchOf(op.item), op.fastItem), `${op.noun} to create, all or none`),
+      body: jsonRequestBody(batchBody(op.item, op.fastItem, op.whole), `${op.noun} to create, all or none`),
     },
     responses: lazily(() => ({
       201: { ...jsonContent(op.answer, op.answered), headers: writeResponseHeaders() },
