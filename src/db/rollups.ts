@@ -1,11 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
 
 /**
- * Keeps `sales_monthly` (migration 0004) in step with a write of order lines, inside the write's
- * own statement. `changes` names a CTE of the lines the statement adds (sign 1) and removes
- * (sign -1), with columns (created_at of their order, product_id, sign, amount, unit_price,
- * unit_cost). Increments commute, so concurrent writes need no lock beyond the rollup row's own;
- * rows are written in key order, so two writes never wait on each other's rows crosswise.
+ * Keeps `sales_monthly` (migration 0004) and `sales_by_product` (0007) in step with a write of
+ * order lines, inside the write's own statement. `changes` names a CTE of the lines the statement
+ * adds (sign 1) and removes (sign -1), with columns (created_at of their order, product_id, sign,
+ * amount, unit_price, unit_cost). Increments commute, so concurrent writes need no lock beyond the
+ * rollup rows' own. Every write takes them in one order — the monthly rows in key order, and only
+ * then (the `(select count(*) from rolled)` makes the planner finish `rolled` first) the
+ * per-product rows in key order — so two writes never wait on each other's rows crosswise.
  */
 export const rollupSales = (changes: string): SQL => sql`
   rolled as (
@@ -16,6 +18,19 @@ export const rollupSales = (changes: string): SQL => sql`
     group by 1, 2
     order by 1, 2
     on conflict (month, product_id) do update
+    set order_lines = s.order_lines + excluded.order_lines, units = s.units + excluded.units,
+        revenue = s.revenue + excluded.revenue, cost = s.cost + excluded.cost
+    returning 1
+  ),
+  rolled_by_product as (
+    insert into sales_by_product as s (product_id, order_lines, units, revenue, cost)
+    select c.product_id, sum(c.sign), sum(c.sign * c.amount), sum(c.sign * c.amount * c.unit_price),
+           sum(c.sign * c.amount * c.unit_cost)
+    from ${sql.raw(changes)} c
+    where (select count(*) from rolled) >= 0
+    group by 1
+    order by 1
+    on conflict (product_id) do update
     set order_lines = s.order_lines + excluded.order_lines, units = s.units + excluded.units,
         revenue = s.revenue + excluded.revenue, cost = s.cost + excluded.cost
   )`;

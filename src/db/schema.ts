@@ -131,3 +131,15 @@ export const salesMonthly = pgTable(
   },
   (t) => [primaryKey({ columns: [t.month, t.productId] })],
 );
+
+/**
+ * Sales per product over all time, kept like `sales_monthly` and in the same statement: a report
+ * with no range reads one row per product instead of summing every month.
+ */
+export const salesByProduct = pgTable("sales_by_product", {
+  productId: bigint("product_id", { mode: "number" }).primaryKey(),
+  orderLines: bigint("order_lines", { mode: "number" }).notNull(),
+  units: bigint("units", { mode: "number" }).notNull(),
+  revenue: numeric("revenue").notNull(),
+  cost: numeric("cost").notNull(),
+});

@@ -58,9 +58,10 @@ const dayBound = (
   and (${until}::date is null or ${column} < (${until}::date)::timestamp at time zone 'UTC')`;
 
 /**
- * Sales over the lines' captured prices, in one statement, as JSON text with exact sums: whole
- * months from the monthly rollup and the edge days from the lines, so a year over a million lines
- * reads about one row per product and month. Products are ranked by revenue and the first `limit`
+ * Sales over the lines' captured prices, in one statement, as JSON text with exact sums. All time
+ * is read from the per-product rollup, one row per product; a range reads its whole months from
+ * the monthly rollup and its edge days from the lines, so a year over a million lines reads about
+ * one row per product and month. Products are ranked by revenue and the first `limit`
  * returned; their distinct order counts, and the orders total, are counted exactly: from the
  * lines' (product_id, order_id) index alone over the whole history; for a bounded range, against
  * the ids of its orders, materialized so that the planner hashes them rather than probing an
@@ -78,8 +79,8 @@ export async function salesReport(db: Db, range: ReportRange, limit: number) {
         sql` or `,
       )
     : sql`false`;
-  const { rows } = await db.execute<{ body: JsonText<SalesReport>; version: string }>(sql`
-    with per_product as (
+  const perProduct = bounded
+    ? sql`
       select product_id, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost
       from (
         select product_id, order_lines, units, revenue, cost from sales_monthly
@@ -96,19 +97,28 @@ export async function salesReport(db: Db, range: ReportRange, limit: number) {
         group by l.product_id
       ) parts
       group by product_id
-      having sum(order_lines) > 0
-    ),
+      having sum(order_lines) > 0`
+    : sql`select product_id, order_lines, units, revenue, cost from sales_by_product where order_lines > 0`;
+  // All time: each ranked product's distinct orders straight off the index, in order_id order, so
+  // counting them needs no sort. A range: against its orders' ids, hashed.
+  const rankedOrders = bounded
+    ? sql`
+      select l.product_id, count(distinct l.order_id) as orders
+      from orders_products l
+      where l.product_id in (select product_id from ranked) and l.order_id in (select id from in_range)
+      group by l.product_id`
+    : sql`
+      select r.product_id,
+        (select count(*) from (select distinct l.order_id from orders_products l where l.product_id = r.product_id) d) as orders
+      from ranked r`;
+  const { rows } = await db.execute<{ body: JsonText<SalesReport>; version: string }>(sql`
+    with per_product as (${perProduct}),
     ranked as (
       select x.*, p.product_name from per_product x join products p on p.id = x.product_id
       order by x.revenue desc, x.product_id limit ${limit}
     ),
     ${bounded ? sql`in_range as materialized (select o.id from orders o where ${inRange(sql`o.created_at`)}),` : sql``}
-    ranked_orders as (
-      select l.product_id, count(distinct l.order_id) as orders
-      from orders_products l
-      where l.product_id in (select product_id from ranked)${bounded ? sql` and l.order_id in (select id from in_range)` : sql``}
-      group by l.product_id
-    ),
+    ranked_orders as (${rankedOrders}),
     figures as materialized (
       select ${jsonObject({ from: sql`${range.from}::text`, to: sql`${range.to}::text` })} as range,
         (select ${jsonObject({

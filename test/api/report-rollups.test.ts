@@ -6,6 +6,10 @@ const rollups = () =>
   db().query(
     "select month::text, product_id, order_lines, units, revenue::text, cost::text from sales_monthly where order_lines <> 0 order by 1, 2",
   );
+const byProduct = () =>
+  db().query(
+    "select product_id, order_lines, units, revenue::text, cost::text from sales_by_product where order_lines <> 0 order by 1",
+  );
 const lineCounts = () => db().query("select id, line_count from orders order by id");
 
 async function write(path: string, method: string, json?: unknown) {
@@ -38,10 +42,13 @@ describe("report rollups", () => {
     await write("/orders-batch", "DELETE", [2, 98]);
 
     const kept = await rollups();
+    const keptByProduct = await byProduct();
     const counts = await lineCounts();
     expect(kept.length).toBeGreaterThan(0);
+    expect(keptByProduct.length).toBeGreaterThan(0);
     await db().query("select rebuild_report_rollups()");
     expect(await rollups()).toEqual(kept);
+    expect(await byProduct()).toEqual(keptByProduct);
     expect(await lineCounts()).toEqual(counts);
   });
 

@@ -124,5 +124,36 @@ describe("report rollups under concurrent writers", () => {
     expect(answers.map((a) => a.status)).toEqual(range(20).map(() => 201));
     const [row] = await db().query("select order_lines, units from sales_monthly");
     expect([Number(row?.order_lines), Number(row?.units)]).toEqual([21, 1 + (20 * 21) / 2]);
+    const [total] = await db().query("select order_lines, units from sales_by_product");
+    expect([Number(total?.order_lines), Number(total?.units)]).toEqual([21, 1 + (20 * 21) / 2]);
+  });
+
+  it("20 concurrent orders of two products, in both orders, queued behind the per-product rows: no deadlock, all land", async () => {
+    await createProduct();
+    await createProduct();
+    await createOrder([1, 2], [1, 1]);
+    const answers = await raceBehindLock(
+      "select 1 from sales_by_product for update",
+      range(20).map(
+        (i) => () =>
+          api("/orders", {
+            method: "POST",
+            json: { product_ids: i % 2 ? [1, 2] : [2, 1], amounts: [i + 1, i + 1] },
+          }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(range(20).map(() => 201));
+    const units = 1 + (20 * 21) / 2;
+    const totals = await db().query(
+      "select product_id::int, order_lines::int, units::int from sales_by_product order by 1",
+    );
+    expect(totals).toEqual([
+      { product_id: 1, order_lines: 21, units },
+      { product_id: 2, order_lines: 21, units },
+    ]);
+    const months = await db().query(
+      "select product_id::int, sum(order_lines)::int as order_lines, sum(units)::int as units from sales_monthly group by 1 order by 1",
+    );
+    expect(months).toEqual(totals);
   });
 });

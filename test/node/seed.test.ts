@@ -83,8 +83,15 @@ describe("db:seed", () => {
       ) expected full join sales_monthly s using (month, product_id)
         where s is null or expected is null or (s.order_lines, s.units, s.revenue, s.cost)
           is distinct from (expected.order_lines, expected.units, expected.revenue, expected.cost)) as wrong_months,
+      (select count(*)::int from (
+        select l.product_id, count(*)::bigint as order_lines, sum(l.amount)::bigint as units,
+               sum(l.amount * l.unit_price) as revenue, sum(l.amount * l.unit_cost) as cost
+        from orders_products l group by 1
+      ) expected full join (select * from sales_by_product where order_lines <> 0) s using (product_id)
+        where s is null or expected is null or (s.order_lines, s.units, s.revenue, s.cost)
+          is distinct from (expected.order_lines, expected.units, expected.revenue, expected.cost)) as wrong_products,
       (select count(distinct month)::int from sales_monthly) as months`);
-    expect(checks).toEqual([{ wrong_line_counts: 0, wrong_months: 0, months: 12 }]);
+    expect(checks).toEqual([{ wrong_line_counts: 0, wrong_months: 0, wrong_products: 0, months: 12 }]);
   });
 
   it("sends a chunk again when its connection drops, without writing it twice", async () => {
