@@ -3,6 +3,8 @@
 // distance from an edge location to the database. Reported per scenario: p50/p95 latency and
 // database round trips per request (from the proxy's counters).
 //   BENCH_REQUESTS  requests per scenario (default 40)
+// Every answer must be the scenario's success status. The Worker gets the stack's bindings only:
+// a developer's .dev.vars (rate limits, keys, an Upstash URL) is kept out.
 import { createServer, type Socket } from "node:net";
 import { freePort, resolveTestRedis } from "./redis.ts";
 import { startStack } from "./stack.ts";
@@ -49,6 +51,7 @@ async function post(url: string, path: string, body: unknown): Promise<unknown> 
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
+  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
 
@@ -72,6 +75,8 @@ const day = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISO
 interface Scenario {
   name: string;
   run: (i: number) => Promise<Response>;
+  /** What every answer must be: a figure over refused requests would measure the refusal. */
+  status?: number;
 }
 const scenarios: Scenario[] = [
   { name: "GET /  (no database, no Redis)", run: () => fetch(`${live.url}/`) },
@@ -84,6 +89,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: "POST /orders (3 lines)",
+    status: 201,
     run: () =>
       fetch(`${live.url}/orders`, {
         method: "POST",
@@ -107,6 +113,7 @@ for (const s of scenarios) {
     const t0 = performance.now();
     const res = await s.run(i);
     await res.arrayBuffer();
+    if (res.status !== (s.status ?? 200)) throw new Error(`${s.name} answered ${res.status}`);
     times.push(performance.now() - t0);
     cache = res.headers.get("X-Cache") ?? "";
   }

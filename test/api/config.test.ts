@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/env";
 
@@ -22,5 +23,14 @@ describe("Worker configuration", () => {
       DATABASE_URL: LOCAL,
       NEON_FETCH_ENDPOINT: "http://127.0.0.1:4444/sql",
     });
+  });
+});
+
+describe("the Worker's bindings under test", () => {
+  it("come from wrangler.toml and the test stack only, never from a .dev.vars beside them", () => {
+    // CI runs the suite with a .dev.vars that sets DEV_VARS_CANARY, a rate limit of 1 a minute, a
+    // dead Upstash URL and API keys: were it read, this binding would be here and most tests fail.
+    expect("DEV_VARS_CANARY" in env).toBe(false);
+    expect(Object.keys(env)).not.toContain("DEV_VARS_CANARY");
   });
 });
