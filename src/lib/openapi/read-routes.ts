@@ -5,7 +5,7 @@ import { CountSchema, IdParamsSchema } from "../../schemas/common";
 import { PagingQuerySchema } from "../paging";
 import { lazily } from "./lazy";
 import { errorResponses, errorStatuses } from "./problems";
-import { examplePath, type Operation, type ResourceDoc } from "./resource-doc";
+import { examplePath, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
 import { cachedResponses, conditionalReadParameters, PUBLIC } from "./responses";
 
 // The public, cached reads of a resource.
@@ -17,11 +17,8 @@ export const listRoute = <P extends string, S extends z.ZodType>(
   createRoute({
     method: "get",
     middleware: [cached(op.cache, PagingQuerySchema)] as const,
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: PUBLIC,
-    summary: op.summary,
     parameters: conditionalReadParameters,
     request: { query: PagingQuerySchema },
     responses: lazily(() => ({
@@ -40,11 +37,8 @@ export const countRoute = <P extends string>(
   createRoute({
     method: "get",
     middleware: [cached(op.cache)] as const,
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: PUBLIC,
-    summary: op.summary,
     parameters: conditionalReadParameters,
     responses: lazily(() => ({
       ...cachedResponses(CountSchema, `The number of ${op.noun}, as a bare integer`),
@@ -59,11 +53,8 @@ export const getOneRoute = <P extends string, S extends z.ZodType>(
   createRoute({
     method: "get",
     middleware: [cached(op.cache)] as const,
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: PUBLIC,
-    summary: op.summary,
     parameters: conditionalReadParameters,
     request: { params: IdParamsSchema },
     responses: lazily(() => ({

@@ -13,6 +13,15 @@ export interface Operation<P extends string> {
   description?: string;
 }
 
+/** What every operation of a resource states alike: its path, id, tag, summary and description. */
+export const operationFields = <P extends string>(doc: ResourceDoc, op: Operation<P>) => ({
+  path: op.path,
+  operationId: op.operationId,
+  tags: [doc.tag],
+  summary: op.summary,
+  ...(op.description ? { description: op.description } : {}),
+});
+
 /** An example path of one resource: `/products/{id}` → `/products/1`. */
 export const examplePath = (path: string) => path.replace("{id}", "1");
 

@@ -4,7 +4,7 @@ import { type FastCheck, withFastItems } from "../fast-batch";
 import type { FieldError } from "../problem";
 import { lazily } from "./lazy";
 import { errorResponses, errorStatuses } from "./problems";
-import { BAD_ID_IN_LIST, examplePath, type Operation, type ResourceDoc } from "./resource-doc";
+import { BAD_ID_IN_LIST, examplePath, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
 import { BEARER, jsonContent, jsonRequestBody, writeParameters, writeResponseHeaders } from "./responses";
 
 // The writes of a resource, each behind the bearer key.
@@ -16,12 +16,8 @@ export const createOneRoute = <P extends string, B extends z.ZodType, S extends 
 ) =>
   createRoute({
     method: "post",
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: BEARER,
-    summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
     parameters: writeParameters(),
     request: { body: jsonRequestBody(op.body, op.bodyDescription) },
     responses: lazily(() => ({
@@ -37,12 +33,8 @@ export const replaceRoute = <P extends string, B extends z.ZodType, S extends z.
 ) =>
   createRoute({
     method: "put",
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: BEARER,
-    summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
     parameters: writeParameters({ ifMatch: true }),
     request: { params: IdParamsSchema, body: jsonRequestBody(op.body, op.bodyDescription) },
     responses: lazily(() => ({
@@ -62,12 +54,8 @@ export const replaceRoute = <P extends string, B extends z.ZodType, S extends z.
 export const deleteOneRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: string }) =>
   createRoute({
     method: "delete",
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: BEARER,
-    summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
     parameters: writeParameters({ ifMatch: true }),
     request: { params: IdParamsSchema },
     responses: lazily(() => ({
@@ -83,12 +71,14 @@ export const deleteOneRoute = <P extends string>(doc: ResourceDoc, op: Operation
     })),
   });
 
+/** A bound on a batch as a whole (e.g. its lines in all), with the message that words a refusal. */
+interface BatchBound<T> {
+  fits: (items: T[]) => boolean;
+  message: string;
+}
+
 /** A batch body: 1–1000 items, each checked on the fast path first, and the whole bounded if asked. */
-function batchBody<B extends z.ZodType>(
-  item: B,
-  fastItem: FastCheck<z.output<B>>,
-  whole?: { fits: (items: z.output<B>[]) => boolean; message: string },
-) {
+function batchBody<B extends z.ZodType>(item: B, fastItem: FastCheck<z.output<B>>, whole?: BatchBound<z.output<B>>) {
   const items = batchOf(item);
   if (!whole) return withFastItems(items, fastItem);
   const bounded = items.superRefine((all, ctx) => {
@@ -110,17 +100,13 @@ export const createBatchRoute = <P extends string, B extends z.ZodType, S extend
     answered: string;
     noun: string;
     invalid: FieldError;
-    whole?: { fits: (items: z.output<B>[]) => boolean; message: string };
+    whole?: BatchBound<z.output<B>>;
   },
 ) =>
   createRoute({
     method: "post",
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: BEARER,
-    summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
     parameters: writeParameters(),
     request: {
       body: jsonRequestBody(batchBody(op.item, op.fastItem, op.whole), `${op.noun} to create, all or none`),
@@ -135,12 +121,8 @@ export const createBatchRoute = <P extends string, B extends z.ZodType, S extend
 export const deleteBatchRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: string }) =>
   createRoute({
     method: "delete",
-    path: op.path,
-    operationId: op.operationId,
-    tags: [doc.tag],
+    ...operationFields(doc, op),
     security: BEARER,
-    summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
     parameters: writeParameters(),
     request: { body: jsonRequestBody(IdListSchema, "Ids to delete") },
     responses: lazily(() => ({
