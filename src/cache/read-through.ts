@@ -99,7 +99,8 @@ export function cached(tags: readonly Tag[], query?: QuerySchema) {
       res.headers.set("X-Cache", "BYPASS");
       return;
     }
-    const body = await res.clone().text();
+    // The answer is rebuilt from the entry below, so the handler's body is read, not copied.
+    const body = await res.text();
     const link = res.headers.get("Link");
     const entry: CacheEntry = {
       // A list's Link is part of what the client sees, so it is part of the tag.
@@ -109,9 +110,9 @@ export function cached(tags: readonly Tag[], query?: QuerySchema) {
     };
     const fits = body.length + (link?.length ?? 0) <= MAX_CACHE_ENTRY_BYTES;
     if (!fits) log.warn(c, `answer of ${body.length} bytes not cached: over ${MAX_CACHE_ENTRY_BYTES}`);
-    const stored = Boolean(redis && key && redis.available && fits);
-    if (redis && key && stored) {
-      const entryKey = key;
+    const entryKey = key;
+    const stored = redis !== null && entryKey !== undefined && redis.available && fits;
+    if (stored) {
       await afterResponse(
         c,
         redis.run((r) => store(r, entryKey, entry, c.var.config.CACHE_TTL_SECONDS)),

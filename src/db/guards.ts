@@ -1,6 +1,7 @@
 import { SQL, sql } from "drizzle-orm";
 import type { IfMatch } from "../lib/conditional";
 import type { DomainCode, DomainFacts, REPLAY, Resource } from "../lib/domain-errors";
+import { idArray } from "./sql-json";
 
 /**
  * A SQL expression that fails the statement, and with it the batch, with a domain error
@@ -59,4 +60,4 @@ export const lockRow = (table: "products" | "orders" | "orders_products", id: nu
 
 /** Locks rows by id in id order, so two writes locking overlapping sets cannot deadlock. */
 export const lockRows = (table: "products" | "orders" | "orders_products", ids: readonly number[]) =>
-  sql`select id from ${sql.identifier(table)} where id = any(${`{${ids.join(",")}}`}::bigint[]) order by id for update`;
+  sql`select id from ${sql.identifier(table)} where id = any(${idArray(ids)}::bigint[]) order by id for update`;

@@ -23,8 +23,7 @@ type Answer<T> = Pending<{ rows: AnswerRow<T>[] }>;
 
 const ifMatch = (c: Context) => parseIfMatch(c.req.header("If-Match"));
 
-export const countHandler = (count: (db: Db) => Promise<number>) => async (c: Ctx) =>
-  c.json(await count(c.var.db), 200);
+const countHandler = (count: (db: Db) => Promise<number>) => async (c: Ctx) => c.json(await count(c.var.db), 200);
 
 export const listHandler =
   <T>(list: (db: Db, paging: Paging) => Promise<PageRow<JsonText<T[]>>>) =>
@@ -35,7 +34,7 @@ export const listHandler =
     return sendJson(c, page.body, 200);
   };
 
-export const getOneHandler =
+const getOneHandler =
   <T>(resource: Resource, find: (db: Db, id: number) => Promise<{ body: JsonText<T>; version: string } | undefined>) =>
   async (c: Ctx<{ param: { id: number } }>) => {
     const { id } = c.req.valid("param");
@@ -45,13 +44,13 @@ export const getOneHandler =
   };
 
 /** POST of one: `fields` picks what the write sets from the validated body. */
-export const createOneHandler =
+const createOneHandler =
   <Body, Fields, T>(create: (uow: UnitOfWork, fields: Fields) => Answer<T>, fields: (body: Body) => Fields) =>
   async (c: Ctx<{ json: Body }>) =>
     commitAndAnswer(c, create(c.var.uow, fields(c.req.valid("json"))), 201);
 
 /** PUT of one: a body may repeat its id (`idField`), which must be the path's. */
-export const replaceHandler =
+const replaceHandler =
   <Body, K extends string, Fields, T>(
     replace: (uow: UnitOfWork, id: number, fields: Fields, ifMatch: IfMatch) => Answer<T>,
     fields: (body: Body) => Fields,
@@ -64,24 +63,24 @@ export const replaceHandler =
     return commitAndAnswer(c, replace(c.var.uow, id, fields(body), ifMatch(c)), 200);
   };
 
-export const deleteOneHandler =
+const deleteOneHandler =
   <T>(remove: (uow: UnitOfWork, id: number, ifMatch: IfMatch) => Answer<T>) =>
   async (c: Ctx<{ param: { id: number } }>) =>
     commitAndAnswer(c, remove(c.var.uow, c.req.valid("param").id, ifMatch(c)), 202);
 
-export const createBatchHandler =
+const createBatchHandler =
   <Body, Fields, T>(create: (uow: UnitOfWork, fields: Fields[]) => Answer<T>, fields: (body: Body) => Fields) =>
   async (c: Ctx<{ json: Body[] }>) =>
     commitAndAnswer(c, create(c.var.uow, c.req.valid("json").map(fields)), 201);
 
 /** DELETE of a batch: each id once, in the order asked. */
-export const deleteBatchHandler =
+const deleteBatchHandler =
   <T>(remove: (uow: UnitOfWork, ids: number[]) => Answer<T>) =>
   async (c: Ctx<{ json: number[] }>) =>
     commitAndAnswer(c, remove(c.var.uow, [...new Set(c.req.valid("json"))]), 202);
 
 /** The service functions every resource has, by the names every service uses. */
-export interface CrudService<Item, One, Many, Fields> {
+interface CrudService<Item, One, Many, Fields> {
   count(db: Db): Promise<number>;
   get(db: Db, id: number): Promise<{ body: JsonText<Item>; version: string } | undefined>;
   createOne(uow: UnitOfWork, fields: Fields): Answer<One>;

@@ -25,7 +25,8 @@ function facts<T>(e: NeonDbError, schema: z.ZodType<T>): T | undefined {
   }
 }
 
-const StoredAnswerSchema = z.object({
+/** A write's answer as stored for its Idempotency-Key's replays (in Postgres, and in Redis when done). */
+export const StoredAnswerSchema = z.object({
   status: z.union([z.literal(200), z.literal(201), z.literal(202)]),
   body: z.string(),
   etag: z.string().nullable(),

@@ -11,7 +11,7 @@ import type { AppEnv } from "./types";
 
 // An answer carries at most this many field errors (and says how many there were), so a request
 // with 50,000 unknown keys cannot make an answer larger than itself.
-export const MAX_FIELD_ERRORS = 50;
+const MAX_FIELD_ERRORS = 50;
 
 export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body: Problem = {

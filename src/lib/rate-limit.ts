@@ -28,7 +28,7 @@ export interface RateCheck {
 export function rateCheckFor(c: Context<AppEnv>): RateCheck | undefined {
   const write = isWrite(c.req.method);
   const limit = write ? c.var.config.RATE_LIMIT_WRITES_PER_MINUTE : c.var.config.RATE_LIMIT_READS_PER_MINUTE;
-  if (!limit || !c.var.redis) return undefined;
+  if (!limit) return undefined;
   const policy = write ? "writes" : "reads";
   const windowMs = WINDOW_SECONDS * 1000;
   const now = Date.now();

@@ -63,13 +63,13 @@ export class RedisSession {
     try {
       return await call(this.client);
     } catch (err) {
-      this.failed();
+      this.#failed();
       throw err;
     }
   }
 
-  /** Also for callers whose library swallows the failure (the rate limiter answers "timeout"). */
-  failed(): void {
+  /** The rest of this request, and the isolate for the cool-off, skip Redis. */
+  #failed(): void {
     this.#lost = true;
     lastFailure.set(this.key, Date.now());
   }

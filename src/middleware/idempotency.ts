@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { OutcomeUnknownError } from "../db/unit-of-work";
+import { StoredAnswerSchema } from "../lib/db-errors";
 import { sha256Hex } from "../lib/hash";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
@@ -24,14 +25,7 @@ const RECORD_TTL_SECONDS = KEY_TTL_HOURS * 60 * 60;
  */
 const FastRecordSchema = z.discriminatedUnion("state", [
   z.object({ state: z.enum(["running", "unknown"]), fingerprint: z.string() }),
-  z.object({
-    state: z.literal("done"),
-    fingerprint: z.string(),
-    status: z.union([z.literal(200), z.literal(201), z.literal(202)]),
-    body: z.string(),
-    etag: z.string().nullable(),
-    location: z.string().nullable(),
-  }),
+  StoredAnswerSchema.extend({ state: z.literal("done"), fingerprint: z.string() }),
 ]);
 type FastRecord = z.infer<typeof FastRecordSchema>;
 

@@ -4,15 +4,18 @@ import { routeIsCached } from "../cache/read-through";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import { type RateCheck, rateCheckFor, rateLimitArgs, rateLimitLua, rateOutcome } from "../lib/rate-limit";
+import type { RedisSession } from "../lib/redis";
 import type { AppEnv } from "../lib/types";
 
 const CHECK = `${rateLimitLua(1, 1)}
 return {limited and 1 or 0, remaining}`;
 
 /** The check in a script of its own, for requests that run no other Redis script first. */
-async function checkAlone(c: Context<AppEnv>, check: RateCheck): Promise<Record<string, string> | undefined> {
-  const redis = c.var.redis;
-  if (!redis) return undefined;
+async function checkAlone(
+  c: Context<AppEnv>,
+  redis: RedisSession,
+  check: RateCheck,
+): Promise<Record<string, string> | undefined> {
   const { keys, args } = rateLimitArgs(check, check.keys);
   let answer: [number, number];
   try {
@@ -33,13 +36,14 @@ async function checkAlone(c: Context<AppEnv>, check: RateCheck): Promise<Record<
  * API down.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const check = c.var.redis?.available ? rateCheckFor(c) : undefined;
-  if (!check) return next();
+  const redis = c.var.redis;
+  const check = redis?.available ? rateCheckFor(c) : undefined;
+  if (!redis || !check) return next();
   const folded =
     (c.req.method === "GET" && routeIsCached(c)) ||
     (isWrite(c.req.method) && c.req.header("Idempotency-Key") !== undefined);
   if (folded) c.set("rateCheck", check);
-  else c.set("rateHeaders", await checkAlone(c, check));
+  else c.set("rateHeaders", await checkAlone(c, redis, check));
   await next();
   for (const [name, value] of Object.entries(c.var.rateHeaders ?? {})) c.res.headers.set(name, value);
 });

@@ -55,7 +55,7 @@ export const IdParamsSchema = z.object({
 export const IdListSchema = z
   .array(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER))
   .min(1)
-  .max(1000)
+  .max(MAX_BATCH)
   .openapi("IdList", { example: [1, 2] });
 
 export const CountSchema = z.number().int().openapi({ example: 42 });

@@ -1,26 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
+import type { Report } from "../schemas/reports";
 
-export interface ReportFigures {
-  orders: number;
-  units: number;
-  revenue: number;
-  cost: number;
-  profit: number;
-}
-
-export interface SalesReport {
-  generated_at: string;
-  range: { from: string | null; to: string | null };
-  totals: ReportFigures & { order_lines: number };
-  products: (ReportFigures & { product_id: number; product_name: string })[];
-}
-
-export interface ReportRange {
-  from: string | null;
-  to: string | null;
-}
+/** A report's range: inclusive days, null where open. */
+type ReportRange = Report["range"];
 
 /** Days as `YYYY-MM-DD`, months as their first day. */
 const addDays = (day: string, n: number) =>
@@ -42,12 +26,12 @@ export function splitRange({ from, to }: ReportRange) {
   const firstMonth = from === null ? null : from === monthOf(from) ? from : nextMonth(monthOf(from));
   const endMonth = until === null ? null : monthOf(until);
   if (firstMonth !== null && endMonth !== null && firstMonth >= endMonth) {
-    return { months: null, edges: [{ from, until }] };
+    return { months: null, edges: [{ from, until }], until };
   }
   const edges: { from: string | null; until: string | null }[] = [];
   if (from !== null && firstMonth !== null && from < firstMonth) edges.push({ from, until: firstMonth });
   if (until !== null && endMonth !== null && endMonth < until) edges.push({ from: endMonth, until });
-  return { months: { from: firstMonth, until: endMonth }, edges };
+  return { months: { from: firstMonth, until: endMonth }, edges, until };
 }
 
 const dayBound = (
@@ -70,9 +54,9 @@ const dayBound = (
  * the figures but not generated_at, so a rebuilt report keeps its (weak) ETag.
  */
 export async function salesReport(db: Db, range: ReportRange, limit: number) {
-  const { months, edges } = splitRange(range);
+  const { months, edges, until } = splitRange(range);
   const bounded = range.from !== null || range.to !== null;
-  const inRange = (column: SQL) => dayBound(column, range.from, range.to === null ? null : addDays(range.to, 1));
+  const inRange = (column: SQL) => dayBound(column, range.from, until);
   const edgeFilter = edges.length
     ? sql.join(
         edges.map((e) => sql`(${dayBound(sql`o.created_at`, e.from, e.until)})`),
@@ -111,18 +95,21 @@ export async function salesReport(db: Db, range: ReportRange, limit: number) {
       select r.product_id,
         (select count(*) from (select distinct l.order_id from orders_products l where l.product_id = r.product_id) d) as orders
       from ranked r`;
-  const { rows } = await db.execute<{ body: JsonText<SalesReport>; version: string }>(sql`
+  const { rows } = await db.execute<{ body: JsonText<Report>; version: string }>(sql`
     with per_product as (${perProduct}),
     ranked as (
       select x.*, p.product_name from per_product x join products p on p.id = x.product_id
       order by x.revenue desc, x.product_id limit ${limit}
     ),
-    ${bounded ? sql`in_range as materialized (select o.id from orders o where ${inRange(sql`o.created_at`)}),` : sql``}
+    ${bounded ? sql`in_range as materialized (select o.id from orders o where o.line_count > 0 and ${inRange(sql`o.created_at`)}),` : sql``}
     ranked_orders as (${rankedOrders}),
     figures as materialized (
       select ${jsonObject({ from: sql`${range.from}::text`, to: sql`${range.to}::text` })} as range,
         (select ${jsonObject({
-          orders: sql`(select count(*) from orders o where o.line_count > 0 and ${inRange(sql`o.created_at`)})`,
+          // A range's orders with lines are in_range already; all time counts them here.
+          orders: bounded
+            ? sql`(select count(*) from in_range)`
+            : sql`(select count(*) from orders o where o.line_count > 0)`,
           order_lines: sql`t.order_lines`,
           units: sql`t.units`,
           revenue: money(sql`t.revenue`),

@@ -7,8 +7,7 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
 
 /** A required JSON body: a missing or non-JSON body is refused, never skipped. */
 export const jsonRequestBody = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
+  ...jsonContent(schema, description),
   required: true,
 });
 
