@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import { noneMatch } from "../lib/conditional";
 import { log } from "../lib/log";
-import { rateOutcome } from "../lib/rate-limit";
+import { checkAlone, rateOutcome } from "../lib/rate-limit";
 import type { AppEnv } from "../lib/types";
 import { bodyEtag, type CacheEntry, lookup, store } from "./store";
 import type { Tag } from "./tags";
@@ -91,6 +91,9 @@ export function cached(tags: readonly Tag[], query?: QuerySchema) {
       if (found && rate) c.set("rateHeaders", rateOutcome(rate, found.limited, found.remaining));
       if (found?.entry) return answer(c, found.entry, "HIT");
       key = found?.key;
+    } else if (redis && rate) {
+      // No lookup (the query is invalid): the limit it would have counted is counted on its own.
+      c.set("rateHeaders", await checkAlone(c, redis, rate));
     }
 
     await next();

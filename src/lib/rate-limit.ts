@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { isWrite } from "./http";
+import { log } from "./log";
 import { ApiError } from "./problem";
+import type { RedisSession } from "./redis";
 import type { AppEnv } from "./types";
 
 /**
@@ -87,4 +89,24 @@ export function rateOutcome(check: RateCheck, limited: boolean, remaining: numbe
     );
   }
   return headers;
+}
+
+const CHECK = `${rateLimitLua(1, 1)}
+return {limited and 1 or 0, remaining}`;
+
+/** The check in a script of its own, for requests that run no other Redis script first. */
+export async function checkAlone(
+  c: Context<AppEnv>,
+  redis: RedisSession,
+  check: RateCheck,
+): Promise<Record<string, string> | undefined> {
+  const { keys, args } = rateLimitArgs(check, check.keys);
+  let answer: [number, number];
+  try {
+    answer = await redis.run((r) => r.eval<string[], [number, number]>(CHECK, keys, args));
+  } catch (err) {
+    log.warn(c, "rate limiter unavailable; letting the request through", err);
+    return undefined;
+  }
+  return rateOutcome(check, answer[0] === 1, answer[1]);
 }

@@ -7,7 +7,7 @@ import { sha256Hex } from "../lib/hash";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import { ApiError } from "../lib/problem";
-import { rateLimitArgs, rateLimitLua, rateOutcome } from "../lib/rate-limit";
+import { checkAlone, rateLimitArgs, rateLimitLua, rateOutcome } from "../lib/rate-limit";
 import { type Answer, sendReplay } from "../lib/respond";
 import type { AppEnv } from "../lib/types";
 import { claimKey, KEY_TTL_HOURS, type KeyClaim, sealKey } from "../services/idempotency-keys";
@@ -100,7 +100,12 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (header === undefined || !isWrite(c.req.method)) return next();
 
   const key = header.trim().replace(/^"(.*)"$/, "$1");
-  if (key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) throw invalidKey();
+  if (key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    // No claim will run, so the limit it would have counted is counted on its own.
+    const rate = c.var.rateCheck;
+    if (rate && c.var.redis) c.set("rateHeaders", await checkAlone(c, c.var.redis, rate));
+    throw invalidKey();
+  }
 
   const url = new URL(c.req.url);
   const body = c.req.header("Content-Type") || c.req.method !== "DELETE" ? await c.req.text() : "";

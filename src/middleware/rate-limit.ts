@@ -1,31 +1,8 @@
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { routeIsCached } from "../cache/read-through";
 import { isWrite } from "../lib/http";
-import { log } from "../lib/log";
-import { type RateCheck, rateCheckFor, rateLimitArgs, rateLimitLua, rateOutcome } from "../lib/rate-limit";
-import type { RedisSession } from "../lib/redis";
+import { checkAlone, rateCheckFor } from "../lib/rate-limit";
 import type { AppEnv } from "../lib/types";
-
-const CHECK = `${rateLimitLua(1, 1)}
-return {limited and 1 or 0, remaining}`;
-
-/** The check in a script of its own, for requests that run no other Redis script first. */
-async function checkAlone(
-  c: Context<AppEnv>,
-  redis: RedisSession,
-  check: RateCheck,
-): Promise<Record<string, string> | undefined> {
-  const { keys, args } = rateLimitArgs(check, check.keys);
-  let answer: [number, number];
-  try {
-    answer = await redis.run((r) => r.eval<string[], [number, number]>(CHECK, keys, args));
-  } catch (err) {
-    log.warn(c, "rate limiter unavailable; letting the request through", err);
-    return undefined;
-  }
-  return rateOutcome(check, answer[0] === 1, answer[1]);
-}
 
 /**
  * Sliding-window limits per caller (API key, else client IP), one for reads and one for

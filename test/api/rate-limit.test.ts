@@ -142,3 +142,35 @@ describe("write limits", () => {
     expect(await db().query("select count(*)::int as n from products")).toEqual([{ n: 3 }]);
   });
 });
+
+describe("requests refused before the Redis script that counts them", () => {
+  it("a cached read with an invalid query still counts against the read limit", async () => {
+    await awayFromMinuteEdge();
+    const limits = { RATE_LIMIT_READS_PER_MINUTE: "2" };
+    const ip = uniqueIp();
+    for (const remaining of [1, 0]) {
+      const res = await api("/products?page=0", { headers: { "CF-Connecting-IP": ip } }, limits);
+      expectProblem(res, 422, "page: must be an integer ≥ 1", "/products");
+      expectRateLimitHeaders(res, "reads", 2, remaining);
+    }
+    const limited = await api("/products?page=0", { headers: { "CF-Connecting-IP": ip } }, limits);
+    expectProblem(limited, 429, /^Rate limit of 2 reads per minute reached; retry after \d+ s$/, "/products");
+    expect((await api("/products", { headers: { "CF-Connecting-IP": ip } }, limits)).status).toBe(429);
+  });
+
+  it("a write with an invalid Idempotency-Key still counts against the write limit, and writes nothing", async () => {
+    await awayFromMinuteEdge();
+    const limits = { RATE_LIMIT_WRITES_PER_MINUTE: "2" };
+    const ip = uniqueIp();
+    const before = await snapshot();
+    const bad = { "CF-Connecting-IP": ip, "Idempotency-Key": "not visible\u00e9" };
+    for (const remaining of [1, 0]) {
+      const res = await api("/products", { method: "POST", json: desk, headers: bad }, limits);
+      expectProblem(res, 422, "Idempotency-Key must be 1–255 visible ASCII characters", "/products");
+      expectRateLimitHeaders(res, "writes", 2, remaining);
+    }
+    const limited = await api("/products", { method: "POST", json: desk, headers: bad }, limits);
+    expectProblem(limited, 429, /^Rate limit of 2 writes per minute reached; retry after \d+ s$/, "/products");
+    expect(await snapshot()).toEqual(before);
+  });
+});
