@@ -91,7 +91,11 @@ export const idempotencyKeys = pgTable(
   {
     principal: text("principal").notNull(),
     keyHash: text("key_hash").notNull(),
+    // The request that made the write, for the logs; a client may repeat it on a retry.
     requestId: text("request_id").notNull(),
+    // A token the Worker draws for each attempt: the claim that inserted the row is the one whose
+    // token it holds, which a retry (whatever X-Request-Id it repeats) never does.
+    attempt: text("attempt").notNull().default(""),
     fingerprint: text("fingerprint").notNull(),
     // Set by the batch's last statement; the claim that precedes it commits only together with it.
     status: integer("status"),

@@ -113,6 +113,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     principal: c.var.principal,
     keyHash: await sha256Hex(key),
     requestId: c.var.requestId,
+    attempt: crypto.randomUUID(),
     fingerprint: await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${canonical(body)}`),
   };
   const recordKey = `idem:${claim.principal}:${claim.keyHash}`;

@@ -4,7 +4,10 @@ import { raise } from "../db/guards";
 export interface KeyClaim {
   principal: string;
   keyHash: string;
+  /** The request's id, kept for the logs; a client may send the same one again on a retry. */
   requestId: string;
+  /** Drawn by the Worker for this attempt: the claim is this attempt's only if the row holds it. */
+  attempt: string;
   fingerprint: string;
 }
 
@@ -17,16 +20,19 @@ export const KEY_TTL_HOURS = 24;
  * one committed, the stored answer comes back as an `idempotency_replay` error (so a retry after
  * a lost answer learns the first outcome), and a different request under the key is refused.
  * The no-op update is what returns the committed row, which this statement's snapshot may not see.
+ * Only the attempt token tells a row this statement inserted from one a retry finds: a request
+ * id comes from the client, who may repeat it.
  */
 export const claimKey = (k: KeyClaim) => sql`
   with claim as (
-    insert into idempotency_keys as k (principal, key_hash, request_id, fingerprint, expires_at)
-    values (${k.principal}, ${k.keyHash}, ${k.requestId}, ${k.fingerprint}, now() + ${`${KEY_TTL_HOURS} hours`}::interval)
-    on conflict (principal, key_hash) do update set request_id = k.request_id
-    returning k.request_id, k.fingerprint, k.status, k.body, k.etag, k.location
+    insert into idempotency_keys as k (principal, key_hash, request_id, attempt, fingerprint, expires_at)
+    values (${k.principal}, ${k.keyHash}, ${k.requestId}, ${k.attempt}, ${k.fingerprint},
+            now() + ${`${KEY_TTL_HOURS} hours`}::interval)
+    on conflict (principal, key_hash) do update set attempt = k.attempt
+    returning k.attempt, k.fingerprint, k.status, k.body, k.etag, k.location
   )
   select case
-    when c.request_id = ${k.requestId} then 0
+    when c.attempt = ${k.attempt} then 0
     when c.fingerprint <> ${k.fingerprint} then ${raise("idempotency_key_reused", {})}
     else ${raise(
       "idempotency_replay",

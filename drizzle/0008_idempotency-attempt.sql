@@ -1,0 +1,1 @@
+ALTER TABLE "idempotency_keys" ADD COLUMN "attempt" text DEFAULT '' NOT NULL;
