@@ -22,7 +22,6 @@ const EnvSchema = z
       (v) => v === "true",
     ),
     CACHE_TTL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).transform((v) => v ?? 300),
-    RATE_LIMIT_WRITES_PER_MINUTE: optional(z.coerce.number().int().min(1)),
     // Deadlines of one database request: reads (and /health, at most 2 s) and writes. A write
     // gets longer because a write past its deadline has an unknown outcome.
     DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)).transform((v) => v ?? 5_000),
@@ -31,7 +30,6 @@ const EnvSchema = z
     REDIS_TIMEOUT_MS: optional(z.coerce.number().int().min(10).max(10_000)).transform((v) => v ?? 200),
     // How long an isolate leaves Redis alone after a failed call (0 = retry on the next request).
     REDIS_COOL_OFF_MS: optional(z.coerce.number().int().min(0).max(600_000)).transform((v) => v ?? 5_000),
-    RATE_LIMIT_READS_PER_MINUTE: optional(z.coerce.number().int().min(1)),
     CORS_ORIGINS: CorsOriginsSchema,
   })
   .superRefine((env, ctx) => {

@@ -1,4 +1,4 @@
-import { drainOutbox } from "./cache/store";
+import { discardOutbox, drainOutbox } from "./cache/store";
 import { dbFor } from "./db/client";
 import { type Bindings, loadConfig } from "./env";
 import { redisSession } from "./lib/redis";
@@ -7,11 +7,26 @@ import { deleteExpiredKeys } from "./services/idempotency-keys";
 
 // Expired Idempotency-Keys deleted per run; a minute's worth of keys at any sane write rate.
 const EXPIRED_KEYS_PER_RUN = 5_000;
+// How long one run may drain the outbox; a Cron Trigger has far more, and the next run goes on.
+const DRAIN_BUDGET_MS = 20_000;
+
+/** Runs one part of the housekeeping; a part that fails is logged and the others still run. */
+async function part(name: string, work: () => Promise<object>): Promise<object> {
+  try {
+    return await work();
+  } catch (err) {
+    // Bounded: a Redis error quotes the whole command it failed on.
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    console.error(JSON.stringify({ level: "error", message: `scheduled ${name} failed`, error: text.slice(0, 300) }));
+    return { [`${name}_failed`]: true };
+  }
+}
 
 /**
  * The Cron Trigger (every minute, wrangler.toml): applies the cache invalidations that Redis
- * missed when their writes committed, and forgets expired Idempotency-Keys. It is what bounds the
- * stale window after a Redis outage: about a minute once Redis answers again.
+ * missed when their writes committed (all of them, oldest first, within the run's budget),
+ * and forgets expired Idempotency-Keys. Each part runs whatever the other does: a Redis outage
+ * does not keep expired keys; without Redis configured, the outbox is emptied (nothing to invalidate).
  */
 export async function scheduled(
   _controller: ScheduledController,
@@ -23,10 +38,15 @@ export async function scheduled(
   const scope = { dbRoundTrips: 0, neonEndpoint: config.NEON_FETCH_ENDPOINT, dbTimeoutMs: config.DB_WRITE_TIMEOUT_MS };
   await requestScope.run(scope, async () => {
     const redis = redisSession({ ...config, REDIS_COOL_OFF_MS: 0 });
-    const outbox = redis ? await drainOutbox(db, redis.client) : { rows: 0, applied: 0 };
-    await db.execute(deleteExpiredKeys(EXPIRED_KEYS_PER_RUN));
-    console.log(
-      JSON.stringify({ level: "info", message: "scheduled", outbox_rows: outbox.rows, outbox_applied: outbox.applied }),
-    );
+    const outbox = await part("outbox", async () => {
+      if (!redis) return { outbox_discarded: await discardOutbox(db) };
+      const drained = await drainOutbox(db, redis.client, DRAIN_BUDGET_MS);
+      return { outbox_rows: drained.rows, outbox_applied: drained.applied };
+    });
+    const keys = await part("keys", async () => {
+      const { rowCount } = await db.execute(deleteExpiredKeys(EXPIRED_KEYS_PER_RUN));
+      return { expired_keys_deleted: rowCount ?? 0 };
+    });
+    console.log(JSON.stringify({ level: "info", message: "scheduled", ...outbox, ...keys }));
   });
 }

@@ -16,6 +16,10 @@ declare global {
       STACK_UNAVAILABLE_ORIGIN: string;
       /** Set by the "api-redis-down" project, whose Upstash URL is that server. */
       STACK_REDIS_DOWN?: string;
+      /** Real (simulated) Workers Rate Limiting bindings, handed to requests as RATE_LIMIT_READS/WRITES. */
+      TEST_LIMIT_2: RateLimit;
+      TEST_LIMIT_3: RateLimit;
+      TEST_LIMIT_1000: RateLimit;
     }
   }
 }

@@ -63,6 +63,12 @@ export function redis() {
   });
 }
 
+/** Drops every cached answer, keeping the generations, so the next read of each is a miss that is stored. */
+export async function emptyCache(): Promise<void> {
+  const keys = await redis().keys("cache:*");
+  if (keys.length > 0) await redis().del(...keys);
+}
+
 export interface NeonStats {
   requests: number;
   statements: number;
@@ -248,8 +254,12 @@ export const IDEMPOTENCY_MISMATCH = "This Idempotency-Key was already used with 
 
 export const idem = (key: string, extra: Record<string, string> = {}) => ({ "Idempotency-Key": key, ...extra });
 
-export async function idemKeys(): Promise<string[]> {
-  return redis().keys("idem:*");
+/** The Idempotency-Keys Postgres holds: caller and expiry, in the order they were claimed. */
+export async function idemKeys(): Promise<{ principal: string; hours: number }[]> {
+  const rows = await db().query(
+    "select principal, round(extract(epoch from expires_at - created_at) / 3600)::int as hours from idempotency_keys order by created_at",
+  );
+  return rows as { principal: string; hours: number }[];
 }
 
 /** A replay answers what the first request answered, marked as replayed. */

@@ -3,25 +3,30 @@ import type { Pending } from "../db/unit-of-work";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import type { AppEnv } from "../lib/types";
-import { afterWrite, outboxInsert } from "./store";
+import { afterWrite, type OutboxRow, outboxInsert, outboxPending } from "./store";
+import type { Tag } from "./tags";
 
 /**
  * A write's Redis epilogue, one round trip before its response: the cache generations of what the
- * write changed are bumped, its outbox row is marked applied, and the Idempotency-Key's record
- * (which the idempotency middleware, inside this one, leaves in `c.var.keyRecord`) is written.
+ * write changed are bumped, its outbox row is marked applied, and so are the rows of earlier
+ * writes whose own epilogue never reached Redis (their batch left them pending).
  *
  * Invalidation always lands: the write's own batch records what it changes in the outbox. When
- * Redis fails here, or the database never confirmed the commit, the scheduled drain applies the
- * row later; and a write whose outcome is unknown bumps anyway, since a needless bump only costs
- * a cache miss.
+ * Redis fails here, or the database never confirmed the commit, the next write that reaches
+ * Redis, or at the latest the scheduled drain, applies the row; and a write whose outcome is
+ * unknown bumps anyway, since a needless bump only costs a cache miss. Without Redis configured
+ * there is no cache to invalidate, and no outbox row is written.
  */
 export const writeEpilogue = createMiddleware<AppEnv>(async (c, next) => {
-  if (!isWrite(c.req.method)) return next();
   const { uow, redis } = c.var;
+  if (!isWrite(c.req.method) || !redis) return next();
   let outbox: Pending<{ rows: { id: string }[] }> | undefined;
+  let pending: Pending<{ rows: { id: string; tags: Tag[] }[] }> | undefined;
   const state: { outcome: "none" | "committed" | "unknown" } = { outcome: "none" };
   uow.beforeCommit((u) => {
-    if (u.changes.length > 0) outbox = u.add(u.db.execute<{ id: string }>(outboxInsert(u.changes)), "tail");
+    if (u.changes.length === 0) return;
+    outbox = u.add(u.db.execute<{ id: string }>(outboxInsert(u.changes)), "tail");
+    pending = u.add(u.db.execute<{ id: string; tags: Tag[] }>(outboxPending()), "tail");
   });
   uow.afterCommit(() => {
     state.outcome = "committed";
@@ -32,13 +37,18 @@ export const writeEpilogue = createMiddleware<AppEnv>(async (c, next) => {
 
   await next();
 
-  const record = c.var.keyRecord;
-  const tags = state.outcome === "none" ? [] : uow.changes;
-  if (!redis?.available || (tags.length === 0 && !record)) return;
-  const outboxIds = state.outcome === "committed" && outbox ? [Number(uow.one(outbox).id)] : [];
+  if (state.outcome === "none" || !redis.available) return;
+  const committed = state.outcome === "committed";
+  const outboxIds = committed && outbox ? [Number(uow.one(outbox).id)] : [];
+  const left: OutboxRow[] =
+    committed && pending ? uow.result(pending).rows.map((r) => ({ id: Number(r.id), tags: r.tags })) : [];
   try {
-    await redis.run((r) => afterWrite(r, { tags, outboxIds, ...(record ? { record } : {}) }));
+    await redis.run((r) => afterWrite(r, { tags: uow.changes, outboxIds, pending: left }));
   } catch (err) {
-    log.warn(c, "write epilogue failed in Redis; the scheduled drain will apply the invalidation", err);
+    log.warn(
+      c,
+      "write epilogue failed in Redis; a later write or the scheduled drain will apply the invalidation",
+      err,
+    );
   }
 });

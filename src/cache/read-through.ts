@@ -3,9 +3,8 @@ import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import { noneMatch } from "../lib/conditional";
 import { log } from "../lib/log";
-import { checkAlone, rateOutcome } from "../lib/rate-limit";
 import type { AppEnv } from "../lib/types";
-import { bodyEtag, type CacheEntry, lookup, store } from "./store";
+import { bodyEtag, type CacheEntry, type Lookup, lookup, store } from "./store";
 import type { Tag } from "./tags";
 
 /** Every answer says where it came from; anything the read cache did not serve is a BYPASS. */
@@ -33,15 +32,6 @@ type QuerySchema = z.ZodType<Record<string, unknown>>;
 // Upstash refuses a request over 1 MB; an entry near that size is served, not stored.
 export const MAX_CACHE_ENTRY_BYTES = 900_000;
 
-// The middleware `cached()` made, so the rate limiter can tell a cached route (which counts the
-// request in its own lookup) from the rest.
-const readThroughs = new WeakSet<object>();
-
-/** Whether the route this request matched reads through the cache. */
-export function routeIsCached(c: Context<AppEnv>): boolean {
-  return c.req.matchedRoutes.some((route) => readThroughs.has(route.handler));
-}
-
 function answer(c: Context<AppEnv>, entry: CacheEntry, outcome: "HIT" | "MISS" | "BYPASS"): Response {
   const headers: Record<string, string> = { ETag: entry.etag, "X-Cache": outcome };
   if (entry.link) headers.Link = entry.link;
@@ -68,32 +58,24 @@ function cacheKey(c: Context<AppEnv>, query: QuerySchema | undefined): string | 
 }
 
 /**
- * Read-through cache for a GET route whose answer depends on `tags`. A hit costs one Redis
- * round trip and no database round trip; a miss runs the handler and writes the answer back
+ * Read-through cache for a GET route whose answer depends on `tags`. A hit costs one read-only
+ * Redis round trip and no database round trip; a miss runs the handler and writes the answer back
  * after the response. Without Redis, or when it fails or is slow, the database answers
  * (`X-Cache: BYPASS`). Only 200 answers are kept.
  */
 export function cached(tags: readonly Tag[], query?: QuerySchema) {
-  const readThrough = createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     const redis = c.var.redis;
-    const base = cacheKey(c, query);
-    const rate = c.var.rateCheck;
+    const key = cacheKey(c, query);
 
-    let key: string | undefined;
-    if (redis && base) {
-      let found: Awaited<ReturnType<typeof lookup>> | undefined;
+    let found: Lookup | undefined;
+    if (redis && key) {
       try {
-        found = await redis.run((r) => lookup(r, base, tags, rate));
+        found = await redis.run((r) => lookup(r, key, tags));
       } catch (err) {
         log.warn(c, "cache lookup failed; serving from the database", err);
       }
-      // Throws 429 when over the limit; the headers go out with the answer (middleware/rate-limit.ts).
-      if (found && rate) c.set("rateHeaders", rateOutcome(rate, found.limited, found.remaining));
       if (found?.entry) return answer(c, found.entry, "HIT");
-      key = found?.key;
-    } else if (redis && rate) {
-      // No lookup (the query is invalid): the limit it would have counted is counted on its own.
-      c.set("rateHeaders", await checkAlone(c, redis, rate));
     }
 
     await next();
@@ -113,16 +95,14 @@ export function cached(tags: readonly Tag[], query?: QuerySchema) {
     };
     const fits = body.length + (link?.length ?? 0) <= MAX_CACHE_ENTRY_BYTES;
     if (!fits) log.warn(c, `answer of ${body.length} bytes not cached: over ${MAX_CACHE_ENTRY_BYTES}`);
-    const entryKey = key;
-    const stored = redis !== null && entryKey !== undefined && redis.available && fits;
+    const lookedUp = found;
+    const stored = redis !== null && key !== undefined && lookedUp !== undefined && redis.available && fits;
     if (stored) {
       await afterResponse(
         c,
-        redis.run((r) => store(r, entryKey, entry, c.var.config.CACHE_TTL_SECONDS)),
+        redis.run((r) => store(r, key, tags, lookedUp.gens, entry, c.var.config.CACHE_TTL_SECONDS)),
       );
     }
     c.res = answer(c, entry, stored ? "MISS" : "BYPASS");
   });
-  readThroughs.add(readThrough);
-  return readThrough;
 }

@@ -4,24 +4,34 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { idArray } from "../db/sql-json";
 import { sha256Hex } from "../lib/hash";
-import { type RateCheck, rateLimitArgs, rateLimitLua } from "../lib/rate-limit";
 import type { Tag } from "./tags";
 
 /**
  * Read cache with exact invalidation. Every tag (a table, in the terms reads depend on) has a
- * generation counter in Redis; a cached answer's key contains the generations of the tags it
- * was read from. A committed write bumps the generations of the tags it changed before its
- * response is sent, so every answer that depended on them becomes unreachable at once.
+ * generation counter in Redis. A cached answer is stored under its read's key together with the
+ * generations of its tags as they were before the database was read; it is served only while
+ * those are still the current ones. A committed write bumps the generations of the tags it
+ * changed before its response is sent, so every answer that depended on them stops being served
+ * at once.
+ *
+ * A lookup is one plain `MGET` (the generations and the entry): a read-only command, which a
+ * Redis read replica near the Worker can answer. Everything that writes (the store after a miss,
+ * a write's bump) goes to the primary, off a read's critical path.
  *
  * A bump Redis never got is not lost: the write's batch also wrote an outbox row naming its
- * tags, which the scheduled drain applies (see drainOutbox).
+ * tags. The next write that reaches Redis applies the rows its epilogue finds pending, and the
+ * scheduled drain applies whatever is left (see drainOutbox).
  */
 
-const CacheEntrySchema = z.object({ etag: z.string(), body: z.string(), link: z.string().optional() });
-export type CacheEntry = z.infer<typeof CacheEntrySchema>;
+const CacheEntrySchema = z.object({
+  gens: z.string(),
+  etag: z.string(),
+  body: z.string(),
+  link: z.string().optional(),
+});
+export type CacheEntry = Omit<z.infer<typeof CacheEntrySchema>, "gens">;
 
 const generationKey = (tag: string) => `gen:${tag}`;
-const appliedKey = (outboxId: number) => `outbox:${outboxId}`;
 // Long enough for any drain to see the mark; outbox rows rarely live longer than a minute.
 const APPLIED_TTL_SECONDS = 24 * 60 * 60;
 
@@ -31,119 +41,149 @@ const APPLIED_TTL_SECONDS = 24 * 60 * 60;
 const NOW_MS = `local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)`;
 
-// One round trip for a lookup: the caller's rate limit (KEYS[1..2]), then the generations
-// (KEYS[3..]), the key built from them, and the entry.
-const LOOKUP = `${NOW_MS}
-${rateLimitLua(1, 2)}
-if limited then return {'', false, 1, 0} end
-local gens = {}
-for i = 3, #KEYS do
-  local g = redis.call('GET', KEYS[i])
-  if not g then
-    redis.call('SET', KEYS[i], string.format('%d', now), 'NX')
-    g = redis.call('GET', KEYS[i])
-  end
-  gens[i - 2] = g
-end
-local key = ARGV[1] .. '@' .. table.concat(gens, '.')
-return {key, redis.call('GET', key), 0, remaining}`;
-
-// After a write, in one round trip: bumps the generations of KEYS[1..n] (n = ARGV[1]), marks the
-// outbox rows ARGV[4..] as applied for ARGV[2] seconds, and sets (or deletes, when ARGV[3] is
-// empty) one more key, KEYS[n + 1], to ARGV[3 + marks + 1] for ARGV[3 + marks + 2] seconds.
-const AFTER_WRITE = `${NOW_MS}
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  local g = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if g < now then g = now else g = g + 1 end
-  redis.call('SET', KEYS[i], string.format('%d', g))
-end
-local marks = tonumber(ARGV[3])
-for i = 1, marks do
-  redis.call('SET', ARGV[3 + i], '1', 'EX', ARGV[2])
-end
-if KEYS[n + 1] then
-  local value = ARGV[3 + marks + 1]
-  if value == '' then redis.call('DEL', KEYS[n + 1])
-  else redis.call('SET', KEYS[n + 1], value, 'EX', ARGV[3 + marks + 2]) end
-end
-return n`;
-
 export interface Lookup {
-  key: string;
+  /** The entry, when it was stored at the generations that are current. */
   entry: CacheEntry | undefined;
-  /** The rate check's outcome, when one was asked for. */
-  limited: boolean;
-  remaining: number;
+  /** The generations the lookup saw, for storing what the database answers next; undefined when one was missing. */
+  gens: string | undefined;
 }
 
-export async function lookup(redis: Redis, base: string, tags: readonly Tag[], rate?: RateCheck): Promise<Lookup> {
-  const limit = rateLimitArgs(rate, ["ratelimit:none", "ratelimit:none"]);
-  const [key, raw, limited, remaining] = await redis.eval<string[], [string, string | null, number, number]>(
-    LOOKUP,
-    [...limit.keys, ...tags.map(generationKey)],
-    [base, ...limit.args],
-  );
+/** One read-only round trip: the generations of `tags` and the entry stored under `key`. */
+export async function lookup(redis: Redis, key: string, tags: readonly Tag[]): Promise<Lookup> {
+  const values = await redis.mget<(string | null)[]>(...tags.map(generationKey), key);
+  const raw = values.pop() ?? null;
+  const gens = values.every((g) => g !== null) ? values.join(".") : undefined;
   // An entry that no longer parses (another version wrote it) is a miss, and is overwritten.
   const parsed = raw ? CacheEntrySchema.safeParse(JSON.parse(raw)) : undefined;
-  return { key, entry: parsed?.success ? parsed.data : undefined, limited: limited === 1, remaining };
+  const entry = parsed?.success && gens !== undefined && parsed.data.gens === gens ? parsed.data : undefined;
+  return { entry: entry && { etag: entry.etag, body: entry.body, ...(entry.link ? { link: entry.link } : {}) }, gens };
 }
 
-export async function store(redis: Redis, key: string, entry: CacheEntry, ttlSeconds: number): Promise<void> {
-  await redis.set(key, JSON.stringify(entry), { ex: ttlSeconds });
+// After a miss: starts the generations that are missing (KEYS[2..]) and, when the lookup saw all
+// of them (ARGV[1] not empty), stores the entry (KEYS[1] = ARGV[2], for ARGV[3] seconds). An
+// answer read while a generation was missing is not stored: nothing says which writes it saw.
+const STORE = `${NOW_MS}
+for i = 2, #KEYS do redis.call('SET', KEYS[i], string.format('%d', now), 'NX') end
+if ARGV[1] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return 1`;
+
+/** Stores what the database answered, under the generations the lookup saw before it read. */
+export async function store(
+  redis: Redis,
+  key: string,
+  tags: readonly Tag[],
+  gens: string | undefined,
+  entry: CacheEntry,
+  ttlSeconds: number,
+): Promise<void> {
+  await redis.eval(
+    STORE,
+    [key, ...tags.map(generationKey)],
+    [gens ?? "", JSON.stringify({ gens: gens ?? "", ...entry }), String(ttlSeconds)],
+  );
 }
 
-/** One more key a write's epilogue sets (or, with value null, deletes): the Idempotency-Key's record. */
-export interface KeyRecord {
-  key: string;
-  value: string | null;
-  ttlSeconds: number;
+// After a write, in one round trip: bumps the generations KEYS[1..] and marks this write's outbox
+// rows (ARGV[2], then that many ids) applied for ARGV[1] seconds. Then the pending rows of other
+// writes it was handed (a count, then per row its id, its tag count and its tags): each one not
+// marked yet has its tags bumped and is marked.
+const AFTER_WRITE = `${NOW_MS}
+local function bump(key)
+  local g = tonumber(redis.call('GET', key) or '0')
+  if g < now then g = now else g = g + 1 end
+  redis.call('SET', key, string.format('%d', g))
+end
+for i = 1, #KEYS do bump(KEYS[i]) end
+local at = 2
+for i = 1, tonumber(ARGV[at]) do redis.call('SET', 'outbox:' .. ARGV[at + i], '1', 'EX', ARGV[1]) end
+at = at + tonumber(ARGV[at]) + 1
+local applied = 0
+for _ = 1, tonumber(ARGV[at]) do
+  local id, count = ARGV[at + 1], tonumber(ARGV[at + 2])
+  if redis.call('SET', 'outbox:' .. id, '1', 'EX', ARGV[1], 'NX') then
+    for j = 1, count do bump('gen:' .. ARGV[at + 2 + j]) end
+    applied = applied + 1
+  end
+  at = at + 2 + count
+end
+return applied`;
+
+/** A committed write's outbox row: the tags whose bump it owes. */
+export interface OutboxRow {
+  id: number;
+  tags: readonly Tag[];
 }
 
 /**
  * A write's epilogue, in one round trip: bumps the generations of `tags`, marks the outbox rows
- * that owed it as applied, and writes `record`.
+ * that owed it as applied, and applies the `pending` rows of earlier writes whose own epilogue
+ * never reached Redis. Answers how many of those it applied.
  */
 export async function afterWrite(
   redis: Redis,
-  work: { tags: readonly Tag[]; outboxIds: readonly number[]; record?: KeyRecord },
-): Promise<void> {
-  const { tags, outboxIds, record } = work;
-  if (tags.length === 0 && !record) return;
-  await redis.eval(
-    AFTER_WRITE,
-    [...tags.map(generationKey), ...(record ? [record.key] : [])],
-    [
-      String(tags.length),
-      String(APPLIED_TTL_SECONDS),
-      String(outboxIds.length),
-      ...outboxIds.map(appliedKey),
-      ...(record ? [record.value ?? "", String(record.ttlSeconds)] : []),
-    ],
-  );
+  work: { tags: readonly Tag[]; outboxIds: readonly number[]; pending?: readonly OutboxRow[] },
+): Promise<number> {
+  const { tags, outboxIds, pending = [] } = work;
+  if (tags.length === 0 && outboxIds.length === 0 && pending.length === 0) return 0;
+  return redis.eval<string[], number>(AFTER_WRITE, tags.map(generationKey), [
+    String(APPLIED_TTL_SECONDS),
+    String(outboxIds.length),
+    ...outboxIds.map(String),
+    String(pending.length),
+    ...pending.flatMap((row) => [String(row.id), String(row.tags.length), ...row.tags]),
+  ]);
 }
 
 /** The statement a write's batch adds so its invalidation outlives a lost Redis call. */
 export const outboxInsert = (tags: readonly Tag[]) =>
   sql`insert into cache_outbox (tags) values (${`{${tags.join(",")}}`}::text[]) returning id`;
 
+// A row this old whose mark is missing belongs to a write whose epilogue failed (it has 200 ms):
+// a later write applies it, instead of waiting for the drain.
+const PENDING_AFTER = "2 seconds";
+const PENDING_PER_WRITE = 20;
+
+/** The statement a write's batch adds to learn the outbox rows other writes may have left behind. */
+export const outboxPending = () =>
+  sql`select id, tags from cache_outbox where created_at < now() - ${PENDING_AFTER}::interval
+      order by id limit ${PENDING_PER_WRITE}`;
+
+// The drain reads this many rows a round; a run goes on until the outbox is empty or its budget
+// is spent (the next run, a minute later, goes on from there).
+const DRAIN_BATCH = 1000;
+
 /**
- * Applies the outbox rows whose bump Redis never got, then deletes every row it looked at. A row
- * whose bump did land is skipped (its mark is in Redis), so a drain does not evict fresh entries.
+ * Applies the outbox rows whose bump Redis never got, oldest first, then deletes every row it
+ * looked at; round after round until the outbox is empty or `budgetMs` is spent. A row whose
+ * bump did land is skipped (its mark is in Redis), so a drain does not evict fresh entries.
  * Answers how many rows it looked at and how many bumps it applied.
  */
-export async function drainOutbox(db: Db, redis: Redis, limit = 1000) {
-  const { rows } = await db.execute<{ id: string; tags: Tag[] }>(
-    sql`select id, tags from cache_outbox order by id limit ${limit}`,
-  );
-  if (rows.length === 0) return { rows: 0, applied: 0 };
-  const ids = rows.map((r) => Number(r.id));
-  const marks = await redis.mget<(string | null)[]>(...ids.map(appliedKey));
-  const owed = rows.filter((_, i) => marks[i] === null);
-  const tags = [...new Set(owed.flatMap((r) => r.tags))];
-  await afterWrite(redis, { tags, outboxIds: owed.map((r) => Number(r.id)) });
-  await db.execute(sql`delete from cache_outbox where id = any(${idArray(ids)}::bigint[])`);
-  return { rows: rows.length, applied: owed.length };
+export async function drainOutbox(db: Db, redis: Redis, budgetMs: number, batch = DRAIN_BATCH) {
+  const started = Date.now();
+  let rows = 0;
+  let applied = 0;
+  while (Date.now() - started < budgetMs) {
+    const round = await db.execute<{ id: string; tags: Tag[] }>(
+      sql`select id, tags from cache_outbox order by id limit ${batch}`,
+    );
+    if (round.rows.length === 0) break;
+    const ids = round.rows.map((r) => Number(r.id));
+    applied += await afterWrite(redis, {
+      tags: [],
+      outboxIds: [],
+      pending: round.rows.map((r) => ({ id: Number(r.id), tags: r.tags })),
+    });
+    await db.execute(sql`delete from cache_outbox where id = any(${idArray(ids)}::bigint[])`);
+    rows += ids.length;
+    if (round.rows.length < batch) break;
+  }
+  return { rows, applied };
+}
+
+/** Without Redis there is nothing to invalidate: the rows left from a time it was on go. */
+export async function discardOutbox(db: Db): Promise<number> {
+  const { rowCount } = await db.execute(sql`delete from cache_outbox`);
+  return rowCount ?? 0;
 }
 
 /** A strong ETag for a body: SHA-256, shortened; equal bodies always get equal tags. */

@@ -25,11 +25,10 @@ export function createRouter(): AppOpenAPI {
 }
 
 /**
- * The middleware order matters, each reading what an earlier one set: the request id and the
- * request scope (logger) come first; `clients` puts config, db, uow and redis on c.var; `auth`
- * names the caller (`principal`), which the rate limit and Idempotency-Key are keyed by; the
- * body guard parses JSON before idempotency fingerprints it; `writeEpilogue` wraps idempotency, so
- * after a write it sends the cache bump and the key's record to Redis in one round trip.
+ * The middleware order matters: the request id and the request scope (logger) come first;
+ * `clients` puts config, db, uow and redis on c.var; the rate limit counts every request before
+ * auth or the body can refuse it; the body guard parses JSON before idempotency fingerprints it;
+ * `writeEpilogue` sends a committed write's cache bump to Redis once the rest has answered.
  */
 export function createApp(): AppOpenAPI {
   const app = createRouter();
@@ -42,8 +41,8 @@ export function createApp(): AppOpenAPI {
   app.use(cors);
   app.use(canonicalPath);
   app.use(clients);
-  app.use(auth);
   app.use(rateLimit);
+  app.use(auth);
   app.use(jsonBody);
   app.use(writeEpilogue);
   app.use(idempotency);

@@ -1,9 +1,7 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import type { KeyRecord } from "../cache/store";
 import type { Db } from "../db/client";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { Bindings, Config } from "../env";
-import type { RateCheck } from "./rate-limit";
 import type { RedisSession } from "./redis";
 
 export interface AppEnv {
@@ -12,17 +10,9 @@ export interface AppEnv {
     config: Config;
     db: Db;
     uow: UnitOfWork;
-    /** null when Redis is not configured: cache, idempotency and rate limits are off. */
+    /** null when Redis is not configured: the cache is off. */
     redis: RedisSession | null;
     requestId: string;
-    /** Who is calling: "key:<hash prefix>" for an API key, else "ip:<address>". */
-    principal: string;
-    /** A rate check left to the request's first Redis script (the cache lookup, the key's claim). */
-    rateCheck: RateCheck | undefined;
-    /** The RateLimit headers that check answered, for the response. */
-    rateHeaders: Record<string, string> | undefined;
-    /** The Idempotency-Key's record, for the write's Redis epilogue. */
-    keyRecord: KeyRecord | undefined;
   };
 }
 

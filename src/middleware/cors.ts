@@ -14,8 +14,6 @@ export const EXPOSED_HEADERS = [
   "Link",
   "X-Request-Id",
   "X-Cache",
-  "RateLimit",
-  "RateLimit-Policy",
   "Retry-After",
   "Idempotent-Replayed",
 ];

@@ -1,26 +1,37 @@
 import { createMiddleware } from "hono/factory";
-import { routeIsCached } from "../cache/read-through";
+import { caller } from "../lib/caller";
 import { isWrite } from "../lib/http";
-import { checkAlone, rateCheckFor } from "../lib/rate-limit";
+import { log } from "../lib/log";
+import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
 
+// The period the limiters are declared with in wrangler.toml ([[ratelimits]]): the longest a
+// refused caller waits before its count starts again.
+const PERIOD_SECONDS = 60;
+
 /**
- * Sliding-window limits per caller (API key, else client IP), one for reads and one for
- * writes, off when unset. Answers carry RateLimit-Policy / RateLimit (IETF httpapi draft);
- * 429 adds Retry-After. A cached read and a write with an Idempotency-Key count themselves in the
- * Redis script they run anyway (left in `c.var.rateCheck`); any other request runs the check
- * here. When Redis is unreachable the request goes through: losing the limiter must not take the
- * API down.
+ * Limits per caller (a valid API key, else the client's address), one limiter for reads and one
+ * for writes, each off when its binding is absent: Cloudflare's Workers Rate Limiting, counted in
+ * the location the Worker runs in, with no network trip. It runs before auth and before the body
+ * is read, so every request counts, refused ones included: a wrong key is counted against the
+ * address that sent it, and a malformed body against its caller. A limiter that fails lets the
+ * request through: losing the limiter must not take the API down.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const redis = c.var.redis;
-  const check = redis?.available ? rateCheckFor(c) : undefined;
-  if (!redis || !check) return next();
-  const folded =
-    (c.req.method === "GET" && routeIsCached(c)) ||
-    (isWrite(c.req.method) && c.req.header("Idempotency-Key") !== undefined);
-  if (folded) c.set("rateCheck", check);
-  else c.set("rateHeaders", await checkAlone(c, redis, check));
-  await next();
-  for (const [name, value] of Object.entries(c.var.rateHeaders ?? {})) c.res.headers.set(name, value);
+  const write = isWrite(c.req.method);
+  const limiter = write ? c.env.RATE_LIMIT_WRITES : c.env.RATE_LIMIT_READS;
+  if (!limiter) return next();
+  const { principal } = await caller(c);
+  let allowed = true;
+  try {
+    allowed = (await limiter.limit({ key: principal })).success;
+  } catch (err) {
+    log.warn(c, "rate limiter unavailable; letting the request through", err);
+  }
+  if (!allowed) {
+    throw new ApiError(429, `Rate limit for ${write ? "writes" : "reads"} reached; retry after ${PERIOD_SECONDS} s`, {
+      headers: { "Retry-After": String(PERIOD_SECONDS) },
+    });
+  }
+  return next();
 });

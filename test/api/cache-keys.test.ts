@@ -9,7 +9,7 @@ describe("cache keys come from the validated parameters only", () => {
     for (let i = 0; i < 200; i++) outcomes.push((await api(`/products/1?junk=${i}`)).headers.get("X-Cache"));
     expect(outcomes[0]).toBe("MISS");
     expect(outcomes.slice(1)).toEqual(Array.from({ length: 199 }, () => "HIT"));
-    expect(await redis().keys("cache:*")).toEqual([`cache:/products/1?@${await gens("products")}`]);
+    expect(await redis().keys("cache:*")).toEqual(["cache:/products/1?"]);
   });
 
   it("gives a list one entry whatever the order, defaults or junk of its query", async () => {
@@ -27,8 +27,3 @@ describe("cache keys come from the validated parameters only", () => {
     expect(await redis().keys("cache:*")).toEqual([]);
   });
 });
-
-async function gens(...tags: string[]): Promise<string> {
-  const values = await Promise.all(tags.map((t) => redis().get<string>(`gen:${t}`)));
-  return values.join(".");
-}

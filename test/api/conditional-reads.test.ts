@@ -5,11 +5,11 @@ import {
   api,
   countRoundTrips,
   db,
+  emptyCache,
   etagOf,
   etagShape,
   OTHER_TAG,
   REPORT_ETAG,
-  redis,
   STRONG_ETAG,
   write,
 } from "../helpers";
@@ -53,7 +53,7 @@ describe("ETag and If-None-Match on GET", () => {
     await seedOneOrder();
     const etag = await etagOf(path);
     // Empty the cache, so the next read is a miss.
-    await redis().flushdb();
+    await emptyCache();
 
     const { result: onMiss, roundTrips: missTrips } = await countRoundTrips(() =>
       api(path, { headers: { "If-None-Match": etag } }),
@@ -90,7 +90,7 @@ describe("ETag and If-None-Match on GET", () => {
     expect(plain.body).toEqual(first.body);
 
     // Rebuilt from the database: a new generated_at, the same figures, so still not modified.
-    await redis().flushdb();
+    await emptyCache();
     const rebuilt = await countRoundTrips(() => api("/reports-all", { headers: { "If-None-Match": etag } }));
     expectNotModified(rebuilt.result, etag, "MISS");
     expect(rebuilt.roundTrips).toBe(1);
@@ -110,7 +110,7 @@ describe("ETag and If-None-Match on GET", () => {
     // If-None-Match compares weakly (RFC 9110 §13.1.2).
     expectNotModified(await api("/products/1", { headers: { "If-None-Match": `W/${etag}` } }), etag, "HIT");
     const list = await etagOf("/orders-list");
-    await redis().flushdb();
+    await emptyCache();
     expectNotModified(await api("/orders-list", { headers: { "If-None-Match": "*" } }), list, "MISS");
   });
 

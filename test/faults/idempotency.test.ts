@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createProduct } from "../fixtures";
-import { api, db, expectProblem, redis } from "../helpers";
-import { held, inject, release, resetFaults } from "./support";
+import { api, db, expectProblem } from "../helpers";
+import { held, holdLock, inject, lockWaiters, release, releaseLock } from "./support";
 
 const OUTCOME_UNKNOWN =
   "The write was sent but the database's answer never arrived, so its outcome is unknown. Retry it with the same Idempotency-Key to learn the outcome, or read the resource first.";
@@ -31,7 +31,7 @@ describe("exactly one write per Idempotency-Key, whatever fails", () => {
     expect(retry.headers.get("Location")).toBe("/orders/1");
     expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await orderCount()).toBe(1);
-    // Later retries are answered by Redis alone.
+    // Later retries replay it too.
     const again = await post("lost-answer");
     expect([again.status, again.body, again.headers.get("Idempotent-Replayed")]).toEqual([201, 1, "true"]);
     expect(await orderCount()).toBe(1);
@@ -42,8 +42,7 @@ describe("exactly one write per Idempotency-Key, whatever fails", () => {
     await inject("db", { mode: "hold", match: "insert into orders", times: 1 });
     const first = post("slow-db");
     await held("db", 1);
-    // The first request's Redis lock has expired (its 60 s are over): the retry gets through.
-    await redis().flushdb();
+    // The first request has not reached Postgres: nothing holds the key, and the retry writes.
     const retry = await post("slow-db");
     expect([retry.status, retry.body]).toEqual([201, 1]);
     await release("db");
@@ -53,25 +52,23 @@ describe("exactly one write per Idempotency-Key, whatever fails", () => {
     expect(await orderCount()).toBe(1);
   });
 
-  it("a record Redis could not store: 409 while the in-flight mark lives, then the retry replays from Postgres", async () => {
+  it("a retry while the first write runs waits for it on the key's row, then replays its answer", async () => {
     await createProduct();
-    // The claim passes; everything Redis is asked after it fails: the done record, the invalidation.
-    await inject("redis", { mode: "pass", times: 1 }, { mode: "error" });
-    const first = await post("unstored");
-    expect([first.status, first.body]).toEqual([201, 1]);
-    await resetFaults();
-    // The mark lasts the write deadline plus 5 s (15 s by default): the first request could still be running.
-    const key = (await redis().keys("idem:*"))[0] ?? "";
-    expect(await redis().ttl(key)).toBeLessThanOrEqual(15);
-    const early = await post("unstored");
-    expectProblem(early, 409, "A request with this Idempotency-Key is still being processed; retry later", "/orders");
-    await redis().del(key);
-    const retry = await post("unstored");
-    expect([retry.status, retry.body, retry.headers.get("Idempotent-Replayed")]).toEqual([201, 1, "true"]);
+    // The first write claims its key, then waits for the product's row (its line's foreign key).
+    const lock = await holdLock("select id from products where id = 1 for update");
+    const first = post("in-flight");
+    await lockWaiters(1);
+    // The retry's claim waits for the first transaction's uncommitted key.
+    const retry = post("in-flight");
+    await lockWaiters(2);
+    await releaseLock(lock);
+    const [a, b] = await Promise.all([first, retry]);
+    expect([a.status, a.body, a.headers.get("Idempotent-Replayed")]).toEqual([201, 1, null]);
+    expect([b.status, b.body, b.headers.get("Idempotent-Replayed")]).toEqual([201, 1, "true"]);
     expect(await orderCount()).toBe(1);
   });
 
-  it("concurrent requests with one key and no Redis: one write, and every one answers it", async () => {
+  it("concurrent requests with one key, Redis failing: one write, and every one answers it", async () => {
     await createProduct();
     await inject("redis", { mode: "error" });
     const answers = await Promise.all(Array.from({ length: 6 }, () => post("together")));

@@ -1,15 +1,21 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { Bindings } from "../../src/env";
 import worker from "../../src/index";
 import { createProduct, desk } from "../fixtures";
-import { api, db } from "../helpers";
+import { api, db, redis } from "../helpers";
 import { inject, resetFaults } from "./support";
 
 /** Runs the Cron Trigger's handler, as Cloudflare would every minute. */
-async function runScheduled() {
+async function runScheduled(bindings: Partial<Bindings> = {}) {
   const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
+  await worker.scheduled(createScheduledController({ cron: "* * * * *" }), { ...env, ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
+}
+
+/** Makes the outbox rows look `seconds` older, as if that much time had passed since their writes. */
+async function ageOutbox(seconds: number) {
+  await db().query(`update cache_outbox set created_at = created_at - interval '${seconds} seconds'`);
 }
 
 async function outboxRows(): Promise<number> {
@@ -74,5 +80,71 @@ describe("a committed write's invalidation always lands", () => {
     await runScheduled();
     expect(await outboxRows()).toBe(0);
     expect(await priceOf()).toEqual(["HIT", 150]);
+  });
+});
+
+describe("a lost invalidation does not wait for the drain, and the drain keeps up", () => {
+  it("the next write that reaches Redis applies a row left pending for 2 s", async () => {
+    await createProduct();
+    await api("/orders", { method: "POST", json: { product_ids: [1], amounts: [1] } });
+    expect(await priceOf()).toEqual(["MISS", 100]);
+    expect(await priceOf()).toEqual(["HIT", 100]);
+
+    await inject("redis", { mode: "error" });
+    expect((await api("/products/1", { method: "PUT", json: { ...desk, price: 250 } })).status).toBe(200);
+    await resetFaults();
+    expect(await priceOf()).toEqual(["HIT", 100]);
+    // Younger than 2 s, the row may still be on its way: a write leaves it alone.
+    expect((await api("/orders", { method: "POST", json: { product_ids: [1], amounts: [1] } })).status).toBe(201);
+    expect(await priceOf()).toEqual(["HIT", 100]);
+    // Older, it is owed: the next write, an order that changes no product, applies it.
+    await ageOutbox(3);
+    expect((await api("/orders", { method: "POST", json: { product_ids: [1], amounts: [2] } })).status).toBe(201);
+    expect(await priceOf()).toEqual(["MISS", 250]);
+  });
+
+  it("one scheduled run applies a backlog of 2,500 rows, oldest first, in rounds", async () => {
+    await createProduct();
+    expect(await priceOf()).toEqual(["MISS", 100]);
+    await db().query("update products set price = 120");
+    // 2,500 owed invalidations, as a burst of writes whose epilogues all failed would leave.
+    await db().query("insert into cache_outbox (tags) select '{products}' from generate_series(1, 2500)");
+    expect(await priceOf()).toEqual(["HIT", 100]);
+    await runScheduled();
+    expect(await outboxRows()).toBe(0);
+    expect(await priceOf()).toEqual(["MISS", 120]);
+  });
+
+  it("with Redis not configured, writes leave no outbox row and the scheduled run empties the outbox", async () => {
+    const off = { UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "" };
+    await createProduct();
+    expect(await outboxRows()).toBe(1);
+    expect((await api("/products/1", { method: "PUT", json: { ...desk, price: 7 } }, off)).status).toBe(200);
+    expect(await outboxRows()).toBe(1);
+    await runScheduled(off);
+    expect(await outboxRows()).toBe(0);
+  });
+
+  it("with Redis failing, the scheduled run still deletes expired Idempotency-Keys and keeps what is owed", async () => {
+    await createProduct();
+    expect(
+      (
+        await api("/orders", {
+          method: "POST",
+          json: { product_ids: [1], amounts: [1] },
+          headers: { "Idempotency-Key": "old" },
+        })
+      ).status,
+    ).toBe(201);
+    await db().query("update idempotency_keys set expires_at = now() - interval '1 minute'");
+    await inject("redis", { mode: "error" });
+    await runScheduled();
+    expect(await db().query("select count(*)::int as n from idempotency_keys")).toEqual([{ n: 0 }]);
+    // The invalidations stay owed until a drain can apply them.
+    expect(await outboxRows()).toBe(2);
+    await resetFaults();
+    await runScheduled();
+    expect(await outboxRows()).toBe(0);
+    expect(await redis().exists("outbox:1", "outbox:2")).toBe(2);
   });
 });

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, STATUS_TITLES } from "../problem";
-import { rateLimitHeaders } from "./responses";
 
 // Why a status can happen; the lists below are built from these parts.
 /** Rate limits, and the unexpected. */
@@ -12,7 +11,7 @@ const BY_ID = [404, 422] as const;
 /** Query parameters that break a rule. */
 const QUERY = [422] as const;
 /**
- * Every write: no key (401), a conflict or its Idempotency-Key still running (409), a rule
+ * Every write: no key (401), a conflict with existing data or a concurrent write (409), a rule
  * broken or the Idempotency-Key malformed or reused for another request (422).
  */
 const WRITE = [401, 409, 422] as const;
@@ -47,7 +46,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "The body is not valid JSON",
   401: "A write without a valid API key",
   404: "No such resource",
-  409: "The write conflicts with existing data, or a request with this Idempotency-Key is still running",
+  409: "The write conflicts with existing data, or with a concurrent write (retry after Retry-After seconds)",
   412: "The resource changed since the ETag given in If-Match",
   413: "The body is larger than 1 MiB",
   415: "The body is not JSON",
@@ -60,7 +59,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 const retryAfter = (description: string) =>
   z.string().openapi({ description: `Seconds to wait: ${description}`, example: "1" });
 
-function errorHeaders(status: number, write: boolean) {
+function errorHeaders(status: number) {
   switch (status) {
     case 401:
       return z.object({
@@ -68,10 +67,10 @@ function errorHeaders(status: number, write: boolean) {
       });
     case 409:
       return z.object({
-        "Retry-After": retryAfter("sent while the same Idempotency-Key is still running").optional(),
+        "Retry-After": retryAfter("sent when a concurrent write made this one fail").optional(),
       });
     case 429:
-      return z.object({ "Retry-After": retryAfter("until the window has room again"), ...rateLimitHeaders(write) });
+      return z.object({ "Retry-After": retryAfter("until the limiter's period (60 s) starts again") });
     case 503:
       return z.object({ "Retry-After": retryAfter("before retrying") });
     default:
@@ -87,7 +86,7 @@ export interface ProblemExamples {
   resource?: string;
   /** The field a 422 example names; defaults to a malformed path id. */
   invalid?: FieldError;
-  /** The 409 example's detail; defaults to an Idempotency-Key still running. */
+  /** The 409 example's detail; defaults to a conflict with a concurrent write. */
   conflict?: string;
 }
 
@@ -104,7 +103,7 @@ function exampleDetail(status: number, ex: ProblemExamples, write: boolean): Pic
     case 404:
       return { detail: `${resource} does not exist` };
     case 409:
-      return { detail: ex.conflict ?? "A request with this Idempotency-Key is still being processed; retry later" };
+      return { detail: ex.conflict ?? "The write conflicted with a concurrent write; retry it" };
     case 412:
       return { detail: `${resource} has changed since the ETag in If-Match` };
     case 413:
@@ -117,9 +116,7 @@ function exampleDetail(status: number, ex: ProblemExamples, write: boolean): Pic
     }
     case 429:
       return {
-        detail: write
-          ? "Rate limit of 60 writes per minute reached; retry after 42 s"
-          : "Rate limit of 100 reads per minute reached; retry after 42 s",
+        detail: `Rate limit for ${write ? "writes" : "reads"} reached; retry after 60 s`,
       };
     case 503:
       return { detail: "The database cannot be reached; retry shortly" };
@@ -137,7 +134,7 @@ function problemResponse(status: number, ex: ProblemExamples, write: boolean) {
     instance: ex.instance,
     request_id: EXAMPLE_REQUEST_ID,
   };
-  const headers = errorHeaders(status, write);
+  const headers = errorHeaders(status);
   return {
     content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema, example } },
     description: ERROR_DESCRIPTIONS[status] ?? STATUS_TITLES[status] ?? "Error",

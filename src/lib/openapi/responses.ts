@@ -15,23 +15,6 @@ export const jsonRequestBody = <T extends z.ZodType>(schema: T, description: str
 export const PUBLIC: { bearerAuth: string[] }[] = [];
 export const BEARER = [{ bearerAuth: [] as string[] }];
 
-export const rateLimitHeaders = (write: boolean) => ({
-  "RateLimit-Policy": z
-    .string()
-    .optional()
-    .openapi({
-      description: "The caller's limit, when rate limits are on",
-      example: write ? '"writes";q=60;w=60' : '"reads";q=100;w=60',
-    }),
-  RateLimit: z
-    .string()
-    .optional()
-    .openapi({
-      description: "What is left of it, when rate limits are on",
-      example: write ? '"writes";r=59;t=42' : '"reads";r=99;t=42',
-    }),
-});
-
 const Etag = z.string().openapi({
   description: "Entity tag of the representation, for If-None-Match (and If-Match on PUT and DELETE)",
   example: '"9a0364b9e99bb480dd25e1f0284c8555"',
@@ -70,7 +53,6 @@ export function cachedResponses<T extends z.ZodType>(
         ETag: Etag,
         "X-Cache": XCache,
         ...(options.paged ? { Link } : {}),
-        ...rateLimitHeaders(false),
       }),
     },
     304: {
@@ -110,6 +92,5 @@ export function writeResponseHeaders(options: { location?: string; etag?: boolea
       .literal("true")
       .optional()
       .openapi({ description: "This answer is a replay of the first request with the same Idempotency-Key" }),
-    ...rateLimitHeaders(true),
   });
 }
