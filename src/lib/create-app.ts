@@ -9,6 +9,7 @@ import { clients } from "../middleware/clients";
 import { cors } from "../middleware/cors";
 import { idempotency } from "../middleware/idempotency";
 import { jsonBody } from "../middleware/json-body";
+import { knownRoute } from "../middleware/known-route";
 import { rateLimit } from "../middleware/rate-limit";
 import { requestLogger } from "../middleware/request-logger";
 import { notFound, onError, validationError } from "./errors";
@@ -27,8 +28,9 @@ export function createRouter(): AppOpenAPI {
 /**
  * The middleware order matters, each reading what an earlier one set: the request id and the
  * request scope (logger) come first; `clients` puts config, db, uow and redis on c.var; `auth`
- * names the caller (`principal`), which the rate limit and Idempotency-Key are keyed by; the
- * body guard parses JSON before idempotency fingerprints it; `writeEpilogue` wraps idempotency, so
+ * names the caller (`principal`), which the rate limit and Idempotency-Key are keyed by; a request
+ * no route takes is refused (404, 405) before any body is read; the body guard parses JSON before
+ * idempotency fingerprints it; `writeEpilogue` wraps idempotency, so
  * after a write it sends the cache bump and the key's record to Redis in one round trip.
  */
 export function createApp(): AppOpenAPI {
@@ -44,6 +46,7 @@ export function createApp(): AppOpenAPI {
   app.use(clients);
   app.use(auth);
   app.use(rateLimit);
+  app.use(knownRoute(app));
   app.use(jsonBody);
   app.use(writeEpilogue);
   app.use(idempotency);
