@@ -56,7 +56,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: "The body, path or query breaks a rule (`errors` lists each broken field), or the Idempotency-Key is malformed or was used for another request",
   429: "Rate limited; retry after Retry-After seconds",
   500: "An unexpected failure; details are in the log under the request id",
-  503: "The database cannot be reached or did not answer in time; for a write, `detail` says its outcome is unknown (retry with the same Idempotency-Key to learn it); retry after Retry-After seconds",
+  503: "The database cannot be reached, did not answer in time, or its endpoint answered something other than Postgres (a rate limit, a gateway page); for a write, `detail` says its outcome is unknown (retry with the same Idempotency-Key to learn it); retry after Retry-After seconds",
 };
 
 const retryAfter = (description: string) =>
