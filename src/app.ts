@@ -21,7 +21,7 @@ const DESCRIPTION = `Products, orders, order lines and sales reports, served by 
 
 **Auth.** Reads are public. Writes (POST, PUT, DELETE) need \`Authorization: Bearer <key>\`; in the docs page, use **Authorize**.
 
-**Errors** are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\` and \`request_id\` (also sent as \`X-Request-Id\`); a 422 lists each broken field in \`errors\`. A body sent with a DELETE of one resource is checked like any body (400, 413, 415); a read ignores any body.
+**Errors** are \`application/problem+json\` (RFC 9457) with \`type\`, \`title\`, \`status\`, \`detail\`, \`instance\` and \`request_id\` (also sent as \`X-Request-Id\`); a 422 lists each broken field in \`errors\`. A body sent with a DELETE of one resource is checked like any body (400, 413, 415); a read ignores any body. A method a path does not have answers 405 with \`Allow\`.
 
 **Retries.** Every write accepts an \`Idempotency-Key\` (a fresh UUID per logical write): a retry with the same key and request gets the first answer again with \`Idempotent-Replayed: true\` and writes nothing.
 

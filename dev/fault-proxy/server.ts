@@ -1,12 +1,12 @@
 // A fault-injecting HTTP proxy for the local stack. It sits between the Worker and the Neon or
 // Upstash proxy and, per rule, passes a request on, hangs it, drops the answer after the target
 // has handled it (the "lost answer after commit" case: the connection breaks, or a gateway answers
-// an error instead), answers an error itself, or holds it
-// until released. Tests drive it over HTTP (`/__fault/…`), so interleavings are chosen, not timed.
+// an error instead), answers an error itself, answers what a rule gives (any status, body and
+// content type: a rate limit, an HTML page), or holds it until released. Tests drive it over HTTP (`/__fault/…`), so interleavings are chosen, not timed.
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-export type FaultMode = "pass" | "hang" | "drop" | "lose" | "error" | "hold";
+export type FaultMode = "pass" | "hang" | "drop" | "lose" | "error" | "answer" | "hold";
 
 export interface FaultRule {
   mode: FaultMode;
@@ -14,8 +14,11 @@ export interface FaultRule {
   match?: string;
   /** How many matching requests the rule takes before it retires; absent = all of them. */
   times?: number;
-  /** The status an "error" rule answers with (default 503). */
+  /** The status an "error" or "answer" rule answers with (default 503). */
   status?: number;
+  /** What an "answer" rule sends, as is (default empty), and its Content-Type (default none). */
+  body?: string;
+  contentType?: string;
 }
 
 export interface FaultStats {
@@ -55,7 +58,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function isRule(value: unknown): value is FaultRule {
-  const modes: FaultMode[] = ["pass", "hang", "drop", "lose", "error", "hold"];
+  const modes: FaultMode[] = ["pass", "hang", "drop", "lose", "error", "answer", "hold"];
   return typeof value === "object" && value !== null && modes.includes((value as FaultRule).mode);
 }
 
@@ -135,7 +138,7 @@ export async function startFaultProxy(opts: { target: string; port?: number; hos
         const parsed: unknown = JSON.parse(body || "null");
         const list = Array.isArray(parsed) ? parsed : [parsed];
         if (!list.every(isRule))
-          return sendJson(res, 400, { error: "a rule needs mode: pass|hang|drop|lose|error|hold" });
+          return sendJson(res, 400, { error: "a rule needs mode: pass|hang|drop|lose|error|answer|hold" });
         rules.push(...list.map((r) => ({ ...r })));
         return sendJson(res, 200, { rules });
       }
@@ -189,6 +192,16 @@ export async function startFaultProxy(opts: { target: string; port?: number; hos
       case "error":
         stats.errored++;
         return sendJson(res, rule?.status ?? 503, { error: "fault proxy: injected error" });
+      case "answer": {
+        // Nothing reaches the target: the answer is the rule's, byte for byte.
+        stats.errored++;
+        const text = Buffer.from(rule?.body ?? "", "utf8");
+        const headers: Record<string, string> = { "Content-Length": String(text.length) };
+        if (rule?.contentType) headers["Content-Type"] = rule.contentType;
+        res.writeHead(rule?.status ?? 503, headers);
+        res.end(text);
+        return;
+      }
       case "hold":
         stats.held++;
         held.push({ forward: () => forward(req, body, relay(res)) });

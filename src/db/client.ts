@@ -1,15 +1,19 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-http";
 import { requestScope } from "../lib/request-scope";
+import { postgresAnswer } from "./neon-answer";
 
 // neonConfig is global to the isolate, so the driver's fetch is wrapped once here. Every HTTP
 // request the driver makes is one database round trip of the current request: it is counted,
-// sent where the request's configuration says, and aborted at the request's deadline.
-neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) => {
+// sent where the request's configuration says, and aborted at the request's deadline. Its answer
+// reaches the driver only if it is Postgres's (neon-answer.ts).
+neonConfig.fetchFunction = async (input: RequestInfo | URL, init?: RequestInit) => {
   const scope = requestScope.getStore();
-  if (!scope) return fetch(input, init);
-  scope.dbRoundTrips += 1;
-  return fetch(scope.neonEndpoint ?? input, { ...init, signal: AbortSignal.timeout(scope.dbTimeoutMs) });
+  if (scope) scope.dbRoundTrips += 1;
+  const res = scope
+    ? await fetch(scope.neonEndpoint ?? input, { ...init, signal: AbortSignal.timeout(scope.dbTimeoutMs) })
+    : await fetch(input, init);
+  return postgresAnswer(res, init?.body);
 };
 
 /** drizzle over Neon's HTTP driver; queries are raw SQL built in services, so no schema is attached. */

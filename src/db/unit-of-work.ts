@@ -1,6 +1,7 @@
 import { NeonDbError } from "@neondatabase/serverless";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./client";
+import { isSqlstate } from "./neon-answer";
 
 /** A handle on one statement's result, readable after a successful commit. */
 export class Pending<T> {
@@ -29,7 +30,7 @@ const MAX_TRIES = 3;
 
 /** An error that is an answer from Postgres: the batch was rolled back, definitely. */
 export function isDatabaseAnswer(err: unknown): err is NeonDbError {
-  return err instanceof NeonDbError && typeof err.code === "string" && err.code.length === 5;
+  return err instanceof NeonDbError && isSqlstate(err.code);
 }
 
 interface Entry {

@@ -9,6 +9,7 @@ import { clients } from "../middleware/clients";
 import { cors } from "../middleware/cors";
 import { idempotency } from "../middleware/idempotency";
 import { jsonBody } from "../middleware/json-body";
+import { knownRoute } from "../middleware/known-route";
 import { rateLimit } from "../middleware/rate-limit";
 import { requestLogger } from "../middleware/request-logger";
 import { notFound, onError, validationError } from "./errors";
@@ -27,8 +28,9 @@ export function createRouter(): AppOpenAPI {
 /**
  * The middleware order matters: the request id and the request scope (logger) come first;
  * `clients` puts config, db, uow and redis on c.var; the rate limit counts every request before
- * auth or the body can refuse it; the body guard parses JSON before idempotency fingerprints it;
- * `writeEpilogue` sends a committed write's cache bump to Redis once the rest has answered.
+ * anything can refuse it; a request no route takes is refused (404, 405) before auth or any body
+ * is read; the body guard parses JSON before idempotency fingerprints it; `writeEpilogue` sends a
+ * committed write's cache bump to Redis once the rest has answered.
  */
 export function createApp(): AppOpenAPI {
   const app = createRouter();
@@ -42,6 +44,7 @@ export function createApp(): AppOpenAPI {
   app.use(canonicalPath);
   app.use(clients);
   app.use(rateLimit);
+  app.use(knownRoute(app));
   app.use(auth);
   app.use(jsonBody);
   app.use(writeEpilogue);

@@ -1,16 +1,26 @@
 import { NeonDbError } from "@neondatabase/serverless";
 import { z } from "zod";
+import { isSqlstate, NotPostgresAnswerError } from "../db/neon-answer";
 import { OutcomeUnknownError } from "../db/unit-of-work";
 import { DomainFactsSchema, domainError, isDomainCode, REPLAY } from "./domain-errors";
 import { ApiError } from "./problem";
 import type { Answer } from "./respond";
 
-/** drizzle wraps driver errors (its message carries SQL and params); find the driver's own. */
-function findNeonError(err: unknown): NeonDbError | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof NeonDbError) return e;
+/**
+ * The errors a failure is made of, outermost first: drizzle wraps the driver's error (its message
+ * carries SQL and params), and the driver keeps what its fetch threw as `sourceError`.
+ */
+function links(err: unknown): unknown[] {
+  const found: unknown[] = [];
+  for (let e: unknown = err; typeof e === "object" && e !== null && found.length < 6; ) {
+    found.push(e);
+    e = e instanceof NeonDbError && e.sourceError ? e.sourceError : (e as { cause?: unknown }).cause;
   }
-  return undefined;
+  return found;
+}
+
+function findNeonError(err: unknown): NeonDbError | undefined {
+  return links(err).find((e): e is NeonDbError => e instanceof NeonDbError);
 }
 
 const DOMAIN_SQLSTATE = "UD000";
@@ -63,9 +73,19 @@ export function apiErrorFromDb(err: unknown, timeoutMs: number): ApiError | unde
       { headers: { "Retry-After": "5" } },
     );
   }
-  const e = findNeonError(err);
-  if (!e) return undefined;
-  const code = e.code ?? "";
+  const chain = links(err);
+  const e = chain.find((link): link is NeonDbError => link instanceof NeonDbError);
+  if (!e || !isSqlstate(e.code)) {
+    // No SQLSTATE: no answer from Postgres reached the driver. The fetch failed or passed its
+    // deadline (the driver keeps why), or the endpoint answered something else (neon-answer.ts).
+    if (chain.some((link) => link instanceof DOMException && link.name === "TimeoutError")) {
+      return unreachable(`The database did not answer within ${timeoutMs} ms; retry shortly`);
+    }
+    return e?.sourceError || chain.some((link) => link instanceof NotPostgresAnswerError)
+      ? unreachable("The database cannot be reached; retry shortly")
+      : undefined;
+  }
+  const code = e.code;
   if (code === DOMAIN_SQLSTATE && isDomainCode(e.message)) {
     return domainError(e.message, facts(e, DomainFactsSchema) ?? {});
   }
@@ -95,15 +115,6 @@ export function apiErrorFromDb(err: unknown, timeoutMs: number): ApiError | unde
       return new ApiError(409, "The write conflicted with a concurrent write; retry it", {
         headers: { "Retry-After": "1" },
       });
-    case "":
-      // No SQLSTATE: the driver got no answer from Postgres (refused, lost, timed out, 5xx).
-      return /^(Error connecting to database|Server error \(HTTP status 5)/.test(e.message)
-        ? unreachable(
-            /TimeoutError|aborted due to timeout/.test(e.message)
-              ? `The database did not answer within ${timeoutMs} ms; retry shortly`
-              : "The database cannot be reached; retry shortly",
-          )
-        : undefined;
     default:
       if (code.startsWith("08") || code === "57P01" || code === "53300") {
         return unreachable("The database cannot be reached; retry shortly");

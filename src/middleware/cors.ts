@@ -31,9 +31,11 @@ const namedOrigin = honoCors({
 const anyOrigin = honoCors({ ...common, origin: "*", allowMethods: READ_METHODS });
 
 /** The middleware that answers this request, or undefined when it gets no CORS headers. */
-function corsFor(c: Context<AppEnv>, policy: CorsPolicy): MiddlewareHandler | undefined {
+function corsFor(c: Context<AppEnv>, policy: CorsPolicy, preflight: boolean): MiddlewareHandler | undefined {
   const origin = c.req.header("Origin");
-  if (!origin) return undefined;
+  // An OPTIONS without Access-Control-Request-Method is no preflight (hono/cors would answer it as
+  // one), and no browser sends it to this API: it goes on, to the 405 every unknown method gets.
+  if (!origin || (c.req.method === "OPTIONS" && !preflight)) return undefined;
   if (policy.origins.has(origin)) return namedOrigin;
   const method =
     c.req.method === "OPTIONS" ? (c.req.header("Access-Control-Request-Method") ?? "") : c.req.method.toUpperCase();
@@ -49,7 +51,7 @@ export const cors = createMiddleware<AppEnv>(async (c, next) => {
   const policy = loadConfig(c.env).CORS_ORIGINS;
   if (!policy) return next();
   const preflight = c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method") !== undefined;
-  const handler = corsFor(c, policy);
+  const handler = corsFor(c, policy, preflight);
   // Answers differ by Origin, so a shared cache must keep them apart (hono/cors says so itself
   // when it echoes the origin).
   if (handler !== namedOrigin) c.header("Vary", "Origin", { append: true });

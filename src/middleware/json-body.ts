@@ -2,6 +2,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
+import { decodeUtf8 } from "../lib/utf8";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -36,6 +37,13 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
     if (!isJson(contentType)) {
       throw new ApiError(415, `The body must be JSON (Content-Type: application/json), not ${contentType ?? "absent"}`);
     }
+    // Decoded here rather than by the platform, which would turn bytes that are not UTF-8 into
+    // U+FFFD without a word: they stay visible (lib/utf8.ts), so the field they are in is refused
+    // with a 422 that names it. Every later reader of the body (validators, the idempotency
+    // fingerprint) reads this text, through Hono's body cache.
+    const text = decodeUtf8(new Uint8Array(await c.req.arrayBuffer()));
+    // Hono keeps each reading as a promise, though its type declares the value.
+    (c.req.bodyCache as unknown as { text: Promise<string> }).text = Promise.resolve(text);
     try {
       await c.req.json();
     } catch {

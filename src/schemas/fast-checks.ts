@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { FastCheck } from "../lib/fast-batch";
+import { WELL_FORMED } from "../lib/utf8";
 import { MAX_INT4, MAX_MONEY, MONEY_FORM } from "./common";
 import type { OrderLineInputSchema } from "./order-lines";
 import { MAX_ORDER_LINES, type OrderInputSchema } from "./orders";
@@ -37,7 +38,7 @@ export const fastProductInput: FastCheck<z.output<typeof ProductInputSchema>> = 
   if (!objectWith(item, PRODUCT_KEYS)) return undefined;
   const name = item.product_name;
   if (typeof name !== "string" || name.length < 1 || name.length > 255 || name !== name.trim()) return undefined;
-  if (!NO_CONTROL_CHARACTERS.test(name)) return undefined;
+  if (!NO_CONTROL_CHARACTERS.test(name) || !WELL_FORMED.test(name)) return undefined;
   if (!isMoney(item.price) || !isMoney(item.cost) || !isInt(item.stock, 0, MAX_INT4)) return undefined;
   return { ...item, product_name: name, price: item.price, cost: item.cost, stock: item.stock };
 };

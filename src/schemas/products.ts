@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { WELL_FORMED } from "../lib/utf8";
 import { Int4, Money, PositiveId, readOnly, Timestamp } from "./common";
 
 /** The API's Product: what every answer with a product carries, built in SQL to this shape. */
@@ -18,6 +19,9 @@ export const ProductSchema = z
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 export const NO_CONTROL_CHARACTERS = /^[^\x00-\x1f\x7f-\x9f]*$/;
 
+/** Postgres cannot store a lone surrogate; the platform would have stored U+FFFD in its place. */
+export const INVALID_UNICODE = "must be valid Unicode (no lone surrogate, no bytes that are not UTF-8)";
+
 const productFields = {
   product_name: z
     .string({ error: "must be a string" })
@@ -25,6 +29,7 @@ const productFields = {
     .min(1, "must not be empty")
     .max(255, "must be at most 255 characters")
     .regex(NO_CONTROL_CHARACTERS, "must not contain control characters")
+    .regex(WELL_FORMED, INVALID_UNICODE)
     .openapi({ example: "Desk" }),
   price: Money.openapi({ example: 100 }),
   cost: Money.openapi({ example: 50 }),

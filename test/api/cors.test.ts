@@ -41,12 +41,13 @@ const named = { CORS_ORIGINS: `${APP}, https://admin.example:8443` };
 const anyReads = { CORS_ORIGINS: "*" };
 
 describe("without CORS_ORIGINS", () => {
-  it("sends no CORS header, and a preflight is an unknown route", async () => {
+  it("sends no CORS header, and a preflight is a method the path does not have", async () => {
     const read = await api("/", { headers: { Origin: APP } });
     expect(read.status).toBe(200);
     expect(corsHeaders(read)).toEqual({});
     const res = await preflight("/products", APP, "POST", "content-type", {});
-    expectProblem(res, 404, "No route for OPTIONS /products", "/products");
+    expectProblem(res, 405, "OPTIONS is not allowed on /products; it allows GET, HEAD, POST", "/products");
+    expect(res.headers.get("Allow")).toBe("GET, HEAD, POST");
     expect(corsHeaders(res)).toEqual({});
   });
 });
@@ -169,6 +170,13 @@ describe("an origin named in CORS_ORIGINS", () => {
     const missing = await api("/products/999", { headers: { Origin: APP } }, named);
     expectProblem(missing, 404, "Product 999 does not exist", "/products/999");
     expect(missing.headers.get("Access-Control-Allow-Origin")).toBe(APP);
+  });
+
+  it("gets no preflight answer to an OPTIONS without Access-Control-Request-Method: a 405 with Allow", async () => {
+    const res = await api("/products/1", { method: "OPTIONS", headers: { Origin: APP } }, named);
+    expectProblem(res, 405, "OPTIONS is not allowed on /products/1; it allows GET, HEAD, PUT, DELETE", "/products/1");
+    expect(res.headers.get("Allow")).toBe("GET, HEAD, PUT, DELETE");
+    expect(corsHeaders(res)).toEqual({ vary: "Origin" });
   });
 
   it("is not offered PATCH, which the API does not have", async () => {

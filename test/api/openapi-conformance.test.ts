@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api } from "../helpers";
+import { api, expectProblem } from "../helpers";
 
 // The document taken at its word: what "Try it out" sends must work, and whatever the API
 // answers to a bad request must be a status the operation lists.
@@ -36,12 +36,14 @@ interface Found {
 
 let schemas: Record<string, Schema>;
 let byId: Map<string, Found>;
+let paths: Record<string, Record<string, Operation>>;
 
 beforeAll(async () => {
   const res = await api<{ paths: Record<string, Record<string, Operation>>; components: { schemas: typeof schemas } }>(
     "/openapi.json",
   );
   schemas = res.body.components.schemas;
+  paths = res.body.paths;
   byId = new Map(
     Object.entries(res.body.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, operation]) => [operation.operationId, { method, path, operation }] as const),
@@ -245,5 +247,55 @@ describe("every answer is a listed status", () => {
     await arrange();
     await expectAnswer("deleteProduct", 409);
     await expectAnswer("deleteProducts", 409);
+  });
+});
+
+// Every method a client might try; TRACE and CONNECT are left out, as fetch refuses to send them.
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND"];
+
+/** The methods the document gives a URL, in the order `Allow` lists them (HEAD with every GET). */
+function documentedMethods(url: string): string[] {
+  const methods = Object.entries(paths)
+    .filter(([template]) => new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(url))
+    .flatMap(([, item]) => Object.keys(item).map((m) => m.toUpperCase()));
+  return METHODS.filter((m) => methods.includes(m) || (m === "HEAD" && methods.includes("GET")));
+}
+
+describe("every operation of the served document, walked", () => {
+  it("a body that is not JSON: 400 for every write (the DELETEs of one included); a GET cannot carry one", async () => {
+    for (const [id, { method }] of byId) {
+      if (method !== "get") await expectAnswer(id, 400, { body: "{" });
+    }
+  });
+
+  it("a body of another content type: 415 for every write; a read ignores the header", async () => {
+    await arrange();
+    for (const [id, { method }] of byId) {
+      if (method !== "get") await expectAnswer(id, 415, { body: "x", contentType: "text/plain" });
+      else await expectAnswer(id, 200, { headers: { "Content-Type": "text/plain" } });
+    }
+  });
+
+  it("a method its path does not have: 405 with Allow, as problem+json", async () => {
+    for (const path of Object.keys(paths)) {
+      const url = path.replace("{id}", "1");
+      const allow = documentedMethods(url);
+      for (const method of METHODS.filter((m) => !allow.includes(m))) {
+        const res = await api(url, { method });
+        expect(`${method} ${url} → ${res.status}`).toBe(`${method} ${url} → 405`);
+        expect(res.headers.get("Allow"), `${method} ${url}`).toBe(allow.join(", "));
+        // A HEAD's answer has no body to check.
+        if (method !== "HEAD") {
+          expectProblem(res, 405, `${method} is not allowed on ${url}; it allows ${allow.join(", ")}`, url);
+        }
+      }
+    }
+  });
+
+  it("a method a path outside the document does not have: 405 too; an unknown path stays 404", async () => {
+    const res = await api("/openapi.json", { method: "PATCH", body: "{", headers: { "Content-Type": "text/plain" } });
+    expectProblem(res, 405, "PATCH is not allowed on /openapi.json; it allows GET, HEAD", "/openapi.json");
+    expect(res.headers.get("Allow")).toBe("GET, HEAD");
+    expectProblem(await api("/nowhere", { method: "PATCH" }), 404, "No route for PATCH /nowhere", "/nowhere");
   });
 });

@@ -17,6 +17,8 @@ const QUERY = [422] as const;
 const WRITE = [401, 409, 422] as const;
 /** A body: not JSON (415), malformed (400), too large (413), breaking a rule (422). */
 const BODY = [400, 413, 415, 422] as const;
+/** A body where none is asked for is still read: malformed (400), too large (413), not JSON (415). */
+const STRAY_BODY = [400, 413, 415] as const;
 /** If-Match names a version the resource no longer has. */
 const IF_MATCH = [412] as const;
 
@@ -38,8 +40,8 @@ export const errorStatuses = {
   write: [...ANY, ...DATABASE, ...WRITE, ...BODY],
   /** PUT of one resource. */
   replaceOne: [...ANY, ...DATABASE, ...WRITE, ...BODY, ...BY_ID, ...IF_MATCH],
-  /** DELETE of one resource: no body. */
-  deleteOne: [...ANY, ...DATABASE, ...WRITE, ...BY_ID, ...IF_MATCH],
+  /** DELETE of one resource: it takes no body, but one sent is checked like any. */
+  deleteOne: [...ANY, ...DATABASE, ...WRITE, ...STRAY_BODY, ...BY_ID, ...IF_MATCH],
 } as const;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -53,7 +55,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: "The body, path or query breaks a rule (`errors` lists each broken field), or the Idempotency-Key is malformed or was used for another request",
   429: "Rate limited; retry after Retry-After seconds",
   500: "An unexpected failure; details are in the log under the request id",
-  503: "The database cannot be reached or did not answer in time; for a write, `detail` says its outcome is unknown (retry with the same Idempotency-Key to learn it); retry after Retry-After seconds",
+  503: "The database cannot be reached, did not answer in time, or its endpoint answered something other than Postgres (a rate limit, a gateway page); for a write, `detail` says its outcome is unknown (retry with the same Idempotency-Key to learn it); retry after Retry-After seconds",
 };
 
 const retryAfter = (description: string) =>
