@@ -316,7 +316,7 @@ await buildBare(floorDir, FLOOR_WORKER);
 const apiSize = bundleSize(apiDir);
 const bareSize = bundleSize(bareDir);
 
-const redis = await resolveTestRedis(process.env.REDIS_URL, 12);
+const redis = await resolveTestRedis(process.env.REDIS_URL || undefined);
 const stack = await startStack({
   redisUrl: redis.url,
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL, scratchDatabase: true } : {}),
