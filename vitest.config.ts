@@ -34,12 +34,12 @@ const worker = {
 };
 
 /**
- * How the workerd projects run their files: one after another in one isolate, which starts workerd
- * and evaluates the Worker's modules once per project instead of once per file (that start-up
- * was most of a run's time; see docs/testing.md). The files share one database and one
- * Redis and reset both before each test; the Worker's module state is safe to share: the parsed
+ * How the workerd projects run their files: one after another in one isolate, which starts
+ * workerd and evaluates the Worker's modules once per project instead of once per file (that
+ * start-up was most of a run's time; see docs/testing.md). The files share one database and one
+ * Redis and reset both before each test. The Worker's module state is safe to share: the parsed
  * config is keyed by the env object a request gets, clients by their URL, and what a file changes
- * through `neonConfig` the next file's helpers set again.
+ * through `neonConfig` the next file's helpers set again. A test must not count on a fresh isolate.
  */
 const ONE_ISOLATE = { fileParallelism: false, isolate: false } as const;
 
