@@ -37,11 +37,21 @@ const TEST_LIMITERS = {
 };
 
 /**
+ * How the workerd projects run their files: one after another in one isolate, which starts
+ * workerd and evaluates the Worker's modules once per project instead of once per file (that
+ * start-up was most of a run's time; see docs/testing.md). The files share one database and one
+ * Redis and reset both before each test. The Worker's module state is safe to share: the parsed
+ * config is keyed by the env object a request gets, clients by their URL, and what a file changes
+ * through `neonConfig` the next file's helpers set again. A test must not count on a fresh isolate.
+ */
+const ONE_ISOLATE = { fileParallelism: false, isolate: false } as const;
+
+/**
  * The API tests run inside workerd and call the Worker through its fetch handler. The
  * "api-redis-down" project runs them again with Upstash answering 503 to everything: every read
  * and write must still work, served by the database with X-Cache: BYPASS.
  */
-function apiProject(name: string, redisDown: boolean) {
+function apiProject(name: string, redisDown: boolean, groupOrder: number) {
   return {
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -74,14 +84,11 @@ function apiProject(name: string, redisDown: boolean) {
     test: {
       name,
       include: ["test/api/**/*.test.ts"],
+      sequence: { groupOrder },
       exclude: redisDown ? NEEDS_REDIS : [],
       globalSetup: ["./test/global-setup.ts"],
       setupFiles: ["./test/setup.ts"],
-      // Files share one database and one Redis and reset them before each test.
-      fileParallelism: false,
-      // A fresh isolate per file, chosen on purpose: module state (the parsed config, the
-      // isolate-global Neon endpoint) must not leak from one file's bindings into the next.
-      isolate: true,
+      ...ONE_ISOLATE,
       // The pool inlines vitest's on-disk module cache without its source map, which shifts
       // every code frame and stack line of a failure; transforming afresh keeps them exact.
       fsModuleCache: false,
@@ -119,9 +126,12 @@ export default defineConfig({
     onConsoleLog: (line: string) => !EXPECTED_LOGS.some((expected) => line.includes(expected)),
     // The suite talks to a real database and Redis; only a test slower than this is worth a line.
     slowTestThreshold: 3000,
+    // Each project starts its own stack and Redis (see docs/testing.md) and they run one after
+    // another (`sequence.groupOrder`): a REDIS_URL given to the run is one database that each
+    // project flushes, so two projects must never run at the same time.
     projects: [
-      apiProject("api", false),
-      apiProject("api-redis-down", true),
+      apiProject("api", false, 0),
+      apiProject("api-redis-down", true, 1),
       {
         plugins: [
           cloudflareTest(({ inject }) => ({
@@ -153,10 +163,10 @@ export default defineConfig({
           // Concurrent clients and injected faults, on a Postgres server behind fault proxies.
           name: "faults",
           include: ["test/faults/**/*.test.ts"],
+          sequence: { groupOrder: 2 },
           globalSetup: ["./test/faults/global-setup.ts"],
           setupFiles: ["./test/faults/setup.ts"],
-          fileParallelism: false,
-          isolate: true,
+          ...ONE_ISOLATE,
           fsModuleCache: false,
           testTimeout: 30_000,
         },
@@ -167,6 +177,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/proxy/**/*.test.ts", "test/node/**/*.test.ts"],
+          sequence: { groupOrder: 3 },
           globalSetup: ["./test/node-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

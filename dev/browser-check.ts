@@ -2,8 +2,8 @@
 // (apt-get install chromium) driven by playwright-core, against a running `npm run dev`:
 //   1. /docs renders every operation of /openapi.json, loading nothing from another origin and
 //      breaking no Content-Security-Policy rule; its favicon loads;
-//   2. Authorize takes a bearer key; "Try it out" → Execute on GET /products and POST /products
-//      answer 2xx, with Idempotency-Key left empty;
+//   2. Authorize takes a bearer key; "Try it out" → Execute on GET /products, GET /orders and
+//      POST /products answer 2xx, with no optional parameter (paging, Idempotency-Key) pre-filled;
 //   3. a page served from another origin (a static server started here) creates a product with
 //      an API key and an Idempotency-Key, replays it, reads it back and revalidates its ETag;
 //      a page from an origin not in CORS_ORIGINS is blocked before its write is sent.
@@ -109,8 +109,25 @@ async function docsPage(page: Page, operations: number): Promise<void> {
   await page.locator(".modal-ux .close-modal").click();
   check(await page.locator(".auth-wrapper button.authorize.locked").isVisible(), "Authorize takes a bearer key");
 
-  const listStatus = await tryItOut(page, "listProducts", "Products");
-  check(listStatus >= 200 && listStatus < 300, "Try it out: GET /products", `HTTP ${listStatus}`);
+  // A list tried as it comes answers its first page: no optional field (page, page_size, after,
+  // If-None-Match) is pre-filled.
+  for (const [operationId, tag, path] of [
+    ["listProducts", "Products", "/products"],
+    ["getOrders", "Orders", "/orders"],
+  ] as const) {
+    let filled: string[] = ["(no fields found)"];
+    const status = await tryItOut(page, operationId, tag, async (op) => {
+      const rows = op.locator("tr[data-param-name]");
+      filled = [];
+      for (const row of await rows.all()) {
+        const value = await row.locator("input").first().inputValue();
+        if (value !== "") filled.push(`${await row.getAttribute("data-param-name")}=${value}`);
+      }
+      if ((await rows.count()) === 0) filled = ["(no fields found)"];
+    });
+    check(filled.length === 0, `GET ${path}: no parameter pre-filled`, filled.join(", "));
+    check(status >= 200 && status < 300, `Try it out: GET ${path}`, `HTTP ${status}`);
+  }
 
   const sent = page.waitForRequest((req) => req.method() === "POST" && new URL(req.url()).pathname === "/products");
   let keyField = "(missing)";

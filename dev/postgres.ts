@@ -1,4 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import pg from "pg";
@@ -19,7 +21,7 @@ export async function startPglite(dataDir?: string, port = 0): Promise<Postgres>
   let unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir);
+    db = dataDir ? await PGlite.create(dataDir) : await createPgliteInMemory();
   } catch (err) {
     unlock();
     throw err;
@@ -46,6 +48,43 @@ export async function startPglite(dataDir?: string, port = 0): Promise<Postgres>
       unlock();
     },
   };
+}
+
+const PGLITE_PACKAGE = fileURLToPath(new URL("../node_modules/@electric-sql/pglite/package.json", import.meta.url));
+const PGLITE_IMAGES = fileURLToPath(new URL("../node_modules/.cache/edge-orders-api/", import.meta.url));
+
+/**
+ * A fresh in-memory PGlite. Creating one runs initdb inside WebAssembly (~4 s on a 2-core machine,
+ * and each test project and some test files make one), so the first creation keeps an image of
+ * the fresh cluster under node_modules/.cache (per PGlite version) and later ones start from it
+ * (~1 s). The image is only a starting point: the database is in memory and nothing goes back.
+ */
+export async function createPgliteInMemory(): Promise<PGlite> {
+  let image: string;
+  try {
+    const { version } = JSON.parse(readFileSync(PGLITE_PACKAGE, "utf8")) as { version: string };
+    image = `${PGLITE_IMAGES}pglite-${version}.tar.gz`;
+  } catch {
+    return PGlite.create();
+  }
+  try {
+    return await PGlite.create({ loadDataDir: new Blob([readFileSync(image)]) });
+  } catch {
+    // No image yet (or an unreadable one): make the cluster, and the image for the next time.
+  }
+  const db = await PGlite.create();
+  // Whole or not at all: another process may be reading or writing the same image.
+  const partial = `${image}.${process.pid}.tmp`;
+  try {
+    const dump = Buffer.from(await (await db.dumpDataDir("gzip")).arrayBuffer());
+    mkdirSync(dirname(image), { recursive: true });
+    writeFileSync(partial, dump);
+    renameSync(partial, image);
+  } catch {
+    // A read-only node_modules only costs the next creation its initdb.
+    rmSync(partial, { force: true });
+  }
+  return db;
 }
 
 /** Whether a process with this id is running. */

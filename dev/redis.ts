@@ -61,24 +61,37 @@ async function spawnRedis(fixedPort?: number): Promise<RedisServer> {
   throw new Error(`redis-server on port ${port} did not answer PING within 5 s`);
 }
 
+export const INSTALL_REDIS_HINT =
+  "install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)";
+
 /**
- * The Redis the tests use: REDIS_URL when set; else the one on 127.0.0.1:6379; else a
- * redis-server from PATH on a free port; else a clear failure. The tests flush what they use, so
- * they always take a database index of their own (`dbIndex`), whatever the URL names.
+ * The Redis of one test project or benchmark run: REDIS_URL exactly as given, database index
+ * included; else a redis-server from PATH that this call starts on a free port and `close()`
+ * stops; else a clear failure. It never looks for a Redis nobody named: a developer's own on 6379
+ * keeps its data. The tests flush what they are given, so for them (`flushes`) the URL must name
+ * its database (redis://host:port/N): a REDIS_URL left in the shell for `npm run dev`, which
+ * names none, is refused rather than database 0 wiped.
  */
-export async function resolveTestRedis(envUrl: string | undefined, dbIndex: number): Promise<RedisServer> {
+export async function resolveTestRedis(envUrl: string | undefined, flushes = true): Promise<RedisServer> {
   if (envUrl) {
-    const url = new URL(envUrl);
-    url.pathname = `/${dbIndex}`;
-    return { url: url.toString(), source: "url", close: async () => undefined };
-  }
-  if (await redisAnswers("127.0.0.1", 6379)) {
-    return { url: `redis://127.0.0.1:6379/${dbIndex}`, source: "local", close: async () => undefined };
+    if (flushes && !/^\/\d+$/.test(new URL(envUrl).pathname)) {
+      throw new Error(
+        `REDIS_URL=${redactRedis(envUrl)} names no database, and the tests flush the one they are given: name it (e.g. redis://127.0.0.1:6379/15), or unset REDIS_URL and the tests start a redis-server of their own.`,
+      );
+    }
+    return { url: envUrl, source: "url", close: async () => undefined };
   }
   if (hasRedisServer()) return spawnRedis();
   throw new Error(
-    "The tests need Redis: set REDIS_URL, start one on 127.0.0.1:6379, or install redis-server (apt-get install redis-server) so the tests can start their own.",
+    `The tests need Redis: ${INSTALL_REDIS_HINT} so they start their own, or set REDIS_URL to a Redis database they may flush (e.g. redis://127.0.0.1:6379/15).`,
   );
+}
+
+/** A Redis URL without its password, for messages. */
+function redactRedis(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
 }
 
 /**

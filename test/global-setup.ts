@@ -3,8 +3,6 @@ import { resolveTestRedis } from "../dev/redis.ts";
 import { startStack } from "../dev/stack.ts";
 import { startUnavailableServer } from "./unavailable-server.ts";
 
-// Redis database index of the tests' own, so a shared local Redis keeps its other data.
-const TEST_REDIS_DB = 13;
 export const TEST_UPSTASH_TOKEN = "test-token";
 
 declare module "vitest" {
@@ -21,29 +19,38 @@ declare module "vitest" {
 }
 
 /**
- * Starts the local stack once per run on the Node side: PGlite in memory unless
+ * Starts the local stack once per project and run on the Node side: PGlite in memory unless
  * TEST_DATABASE_URL names a server (then a scratch database on it), Redis per resolveTestRedis.
  */
 export default async function setup(project: TestProject) {
-  const redis = await resolveTestRedis(process.env.REDIS_URL, TEST_REDIS_DB);
-  const stack = await startStack({
-    databaseUrl: process.env.TEST_DATABASE_URL || undefined,
-    scratchDatabase: true,
-    redisUrl: redis.url,
-    upstashToken: TEST_UPSTASH_TOKEN,
-  });
-  if (!stack.upstash) throw new Error("the test stack always runs the Upstash proxy");
-  const unavailable = await startUnavailableServer();
-  project.provide("stack", {
-    bindings: stack.bindings,
-    neonOrigin: stack.neon.origin,
-    upstashOrigin: stack.upstash.url,
-    unavailableOrigin: unavailable.origin,
-    postgres: stack.postgres.kind,
-  });
-  return async () => {
-    await unavailable.close();
-    await stack.close();
-    await redis.close();
+  const closers: (() => Promise<void>)[] = [];
+  // Stops what was started, newest first; also when a later step fails, so no server outlives the run.
+  const teardown = async () => {
+    for (const close of closers.reverse()) await close().catch((err) => console.error(err));
   };
+  try {
+    const redis = await resolveTestRedis(process.env.REDIS_URL || undefined);
+    closers.push(() => redis.close());
+    const stack = await startStack({
+      databaseUrl: process.env.TEST_DATABASE_URL || undefined,
+      scratchDatabase: true,
+      redisUrl: redis.url,
+      upstashToken: TEST_UPSTASH_TOKEN,
+    });
+    closers.push(() => stack.close());
+    if (!stack.upstash) throw new Error("the test stack always runs the Upstash proxy");
+    const unavailable = await startUnavailableServer();
+    closers.push(() => unavailable.close());
+    project.provide("stack", {
+      bindings: stack.bindings,
+      neonOrigin: stack.neon.origin,
+      upstashOrigin: stack.upstash.url,
+      unavailableOrigin: unavailable.origin,
+      postgres: stack.postgres.kind,
+    });
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  return teardown;
 }

@@ -7,9 +7,9 @@ declare module "vitest" {
   }
 }
 
-// Redis for the Node-side suites, found or started like the API suite's, in database index 14.
+// Redis for the Node-side suites (the Upstash proxy's tests flush it), found or started like the API suite's.
 export default async function setup(project: TestProject) {
-  const redis = await resolveTestRedis(process.env.REDIS_URL, 14);
+  const redis = await resolveTestRedis(process.env.REDIS_URL || undefined);
   project.provide("redisUrl", redis.url);
   return () => redis.close();
 }

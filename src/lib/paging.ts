@@ -3,7 +3,10 @@ import type { Context } from "hono";
 
 /**
  * Paging of lists, by page number (as the old service had) or by keyset: `after=<id>` answers
- * the page that follows that id, whatever its depth, in the time of the first page.
+ * the page that follows that id, whatever its depth, in the time of the first page. No parameter
+ * carries an example or a `default` in the document: Swagger UI's "Try it out" fills a field with
+ * either, and a pre-filled `after` answered `[]` on a young database. Defaults are applied after
+ * validation and stated in the descriptions.
  */
 export const PagingQuerySchema = z.object({
   page: z.coerce
@@ -11,25 +14,24 @@ export const PagingQuerySchema = z.object({
     .int("must be an integer ≥ 1")
     .min(1, "must be an integer ≥ 1")
     .max(1_000_000)
-    .default(1)
-    .openapi({ example: 1 }),
+    .optional()
+    .transform((page) => page ?? 1)
+    .openapi({ description: "Page number, from 1 (default 1)" }),
   page_size: z.coerce
     .number({ error: "must be an integer from 1 to 100" })
     .int("must be an integer from 1 to 100")
     .min(1, "must be an integer from 1 to 100")
     .max(100, "must be an integer from 1 to 100")
-    .default(2)
-    .openapi({ example: 2 }),
+    .optional()
+    .transform((size) => size ?? 2)
+    .openapi({ description: "Items per page, from 1 to 100 (default 2)" }),
   after: z.coerce
     .number({ error: "must be an integer ≥ 0" })
     .int("must be an integer ≥ 0")
     .min(0, "must be an integer ≥ 0")
     .max(Number.MAX_SAFE_INTEGER, "must be an integer ≥ 0")
     .optional()
-    .openapi({
-      description: "Keyset paging: the page of items with ids after this one (`page` is then ignored)",
-      example: 2,
-    }),
+    .openapi({ description: "Keyset paging: the page of items with ids after this one (`page` is then ignored)" }),
 });
 
 export type Paging = z.infer<typeof PagingQuerySchema>;

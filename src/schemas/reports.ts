@@ -29,15 +29,17 @@ const date = z.iso.date({ error: "must be a date (YYYY-MM-DD)" });
 
 export const ReportQuerySchema = z
   .object({
-    from: date.optional().openapi({ example: "2026-01-01", description: "First day, inclusive (UTC)" }),
-    to: date.optional().openapi({ example: "2026-12-31", description: "Last day, inclusive (UTC)" }),
+    // No examples or `default`s: Swagger UI's "Try it out" would fill them in (see lib/paging.ts).
+    from: date.optional().openapi({ description: "First day, inclusive (UTC), e.g. 2026-01-01" }),
+    to: date.optional().openapi({ description: "Last day, inclusive (UTC), e.g. 2026-12-31" }),
     limit: z.coerce
       .number({ error: "must be an integer from 1 to 1000" })
       .int("must be an integer from 1 to 1000")
       .min(1, "must be an integer from 1 to 1000")
       .max(1000, "must be an integer from 1 to 1000")
-      .default(100)
-      .openapi({ example: 100, description: "How many products, highest revenue first (default 100, at most 1000)" }),
+      .optional()
+      .transform((limit) => limit ?? 100)
+      .openapi({ description: "How many products, highest revenue first (default 100, at most 1000)" }),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" });
 

@@ -21,6 +21,7 @@ describe("read-through cache on every cached GET", () => {
     ["/products-count", 3, null],
     ["/orders/1", order1, null],
     ["/orders-list", [order1, order2], null],
+    ["/orders", [order1, order2], null],
     ["/orders-count", 2, null],
     [
       "/orders_products/2",

@@ -8,15 +8,18 @@ describe("invalidation after order writes", () => {
     const orders = await primed<number>("/orders-count");
     const lines = await primed<number>("/orders_products-count");
     const list = await primed<Order[]>("/orders-list?page_size=100");
+    const collection = await primed<Order[]>("/orders?page_size=100");
     const report = await primed<Report>("/reports-all");
     expect(await writeBypassing("/orders", "POST", { product_ids: [3], amounts: [5] }, 201)).toBe(3);
     expect(await fresh("/orders-count", orders)).toBe(3);
     expect(await fresh("/orders_products-count", lines)).toBe(4);
-    expect((await fresh("/orders-list?page_size=100", list)).map((o) => [o.order_id, o.total])).toEqual([
+    const listed = await fresh("/orders-list?page_size=100", list);
+    expect(listed.map((o) => [o.order_id, o.total])).toEqual([
       [1, 302],
       [2, 100],
       [3, 64.95],
     ]);
+    expect(await fresh("/orders?page_size=100", collection)).toEqual(listed);
     const after = await fresh("/reports-all", report);
     expect(after.totals).toEqual({
       orders: 3,

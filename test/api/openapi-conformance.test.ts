@@ -129,6 +129,7 @@ const TRY_IT_OUT: [string, number][] = [
   ["createOrder", 201],
   ["createOrders", 201],
   ["listOrders", 200],
+  ["getOrders", 200],
   ["countOrders", 200],
   ["getOrder", 200],
   ["createOrderLine", 201],
@@ -233,6 +234,7 @@ describe("every answer is a listed status", () => {
   it("422 for bad query parameters", async () => {
     await expectAnswer("listProducts", 422, { query: "?page=0" });
     await expectAnswer("listOrders", 422, { query: "?page_size=101" });
+    await expectAnswer("getOrders", 422, { query: "?after=-1" });
     await expectAnswer("getReport", 422, { query: "?from=2026-02-01&to=2026-01-01" });
   });
 

@@ -18,7 +18,8 @@ interface Parameter {
   in: string;
   required?: boolean;
   example?: unknown;
-  schema?: { example?: unknown };
+  examples?: unknown;
+  schema?: { example?: unknown; default?: unknown };
 }
 
 interface Operation {
@@ -51,7 +52,7 @@ const EXPECTED_OPERATIONS: Record<string, string[]> = {
   "/orders-list": ["get"],
   "/orders-count": ["get"],
   "/orders/{id}": ["delete", "get", "put"],
-  "/orders": ["post"],
+  "/orders": ["get", "post"],
   "/orders-batch": ["delete", "post"],
   "/orders_products-count": ["get"],
   "/orders_products/{id}": ["delete", "get", "put"],
@@ -73,6 +74,7 @@ const EXPECTED_OPERATION_IDS: Record<string, string> = {
   "POST /products-batch": "createProducts",
   "DELETE /products-batch": "deleteProducts",
   "GET /orders-list": "listOrders",
+  "GET /orders": "getOrders",
   "GET /orders-count": "countOrders",
   "GET /orders/{id}": "getOrder",
   "PUT /orders/{id}": "replaceOrder",
@@ -285,13 +287,13 @@ describe("GET /openapi.json", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("never pre-fills Idempotency-Key, If-Match or If-None-Match, and gives path ids an integer example", () => {
+  it("pre-fills no optional parameter (no example, no default for Try it out to fill in), and gives path ids an integer example", () => {
+    const prefilled: string[] = [];
     for (const { path, method, operation } of operations()) {
       const name = `${method.toUpperCase()} ${path}`;
       for (const p of operation.parameters ?? []) {
-        if (p.in === "header") {
-          expect(p.example, `${name} ${p.name}`).toBeUndefined();
-          expect(p.schema?.example, `${name} ${p.name}`).toBeUndefined();
+        if (!p.required && [p.example, p.examples, p.schema?.example, p.schema?.default].some((v) => v !== undefined)) {
+          prefilled.push(`${name} ${p.in} ${p.name}`);
         }
         if (p.in === "path") expect(p.schema?.example, `${name} ${p.name}`).toBe(1);
       }
@@ -299,6 +301,7 @@ describe("GET /openapi.json", () => {
         expect((operation.parameters ?? []).some((p) => p.name === "Idempotency-Key" && p.in === "header")).toBe(true);
       }
     }
+    expect(prefilled).toEqual([]);
   });
 
   it("describes ETag on the answers that carry one: reads and PUTs, not POST or DELETE", () => {

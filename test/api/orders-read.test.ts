@@ -30,30 +30,36 @@ describe("GET /orders/{id}", () => {
   });
 });
 
-describe("GET /orders-list", () => {
+// The list at the old service's path and at the collection's: the same answers, each linking to
+// its own next page.
+describe.each(["/orders", "/orders-list"])("GET %s", (list) => {
   it("pages orders by id with a Link to the next page while more follow", async () => {
     const deskId = await createProduct(desk);
     for (const amount of [1, 2, 3]) await createOrder([deskId], [amount]);
-    const { result: first, roundTrips } = await countRoundTrips(() => api<Order[]>("/orders-list"));
+    const { result: first, roundTrips } = await countRoundTrips(() => api<Order[]>(list));
     expect(first.status).toBe(200);
     expect(first.body.map((o) => [o.order_id, o.total, o.products.length])).toEqual([
       [1, 100, 1],
       [2, 200, 1],
     ]);
     expect(first.body[0]).toEqual(await getOrder(1));
-    expect(first.headers.get("Link")).toBe('</orders-list?page=2&page_size=2>; rel="next"');
+    expect(first.headers.get("Link")).toBe(`<${list}?page=2&page_size=2>; rel="next"`);
     expect(roundTrips).toBe(1);
 
-    const second = await api<Order[]>("/orders-list?page=2&page_size=2");
+    const second = await api<Order[]>(`${list}?page=2&page_size=2`);
     expect(second.status).toBe(200);
     expect(second.body.map((o) => o.order_id)).toEqual([3]);
     expect(second.headers.get("Link")).toBeNull();
 
-    const all = await api<Order[]>("/orders-list?page_size=3");
+    const all = await api<Order[]>(`${list}?page_size=3`);
     expect(all.body.map((o) => o.order_id)).toEqual([1, 2, 3]);
     expect(all.headers.get("Link")).toBeNull();
 
-    const { result: past, roundTrips: pastTrips } = await countRoundTrips(() => api("/orders-list?page=9"));
+    const keyset = await api<Order[]>(`${list}?after=1&page_size=1`);
+    expect(keyset.body.map((o) => o.order_id)).toEqual([2]);
+    expect(keyset.headers.get("Link")).toBe(`<${list}?after=2&page_size=1>; rel="next"`);
+
+    const { result: past, roundTrips: pastTrips } = await countRoundTrips(() => api(`${list}?page=9`));
     expect(past.status).toBe(200);
     expect(past.body).toEqual([]);
     expect(past.headers.get("Link")).toBeNull();
@@ -61,21 +67,35 @@ describe("GET /orders-list", () => {
   });
 
   it("lists an empty page when there are no orders", async () => {
-    const res = await api("/orders-list");
+    const res = await api(list);
     expect(res.status).toBe(200);
     expect(res.body).toEqual([]);
   });
 
   it("refuses bad paging with 422 and no round trip", async () => {
-    const { result: res, roundTrips } = await countRoundTrips(() => api("/orders-list?page=0&page_size=101"));
+    const { result: res, roundTrips } = await countRoundTrips(() => api(`${list}?page=0&page_size=101`));
     expectProblem(
       res,
       422,
       "2 problems with the query: page: must be an integer ≥ 1; page_size: must be an integer from 1 to 100",
-      "/orders-list",
+      list,
     );
     expect(roundTrips).toBe(0);
-    expectProblem(await api("/orders-list?page=abc"), 422, "page: must be an integer ≥ 1", "/orders-list");
+    expectProblem(await api(`${list}?page=abc`), 422, "page: must be an integer ≥ 1", list);
+  });
+});
+
+describe("GET /orders and GET /orders-list", () => {
+  it("answer the same page with the same ETag", async () => {
+    const deskId = await createProduct(desk);
+    for (const amount of [1, 2, 3]) await createOrder([deskId], [amount]);
+    const [collection, old] = [
+      await api<Order[]>("/orders?page_size=3"),
+      await api<Order[]>("/orders-list?page_size=3"),
+    ];
+    expect(collection.status).toBe(200);
+    expect(collection.text).toBe(old.text);
+    expect(collection.headers.get("ETag")).toBe(old.headers.get("ETag"));
   });
 });
 

@@ -27,6 +27,7 @@ const endpoints: [string, string, RequestInit & { json?: unknown }, number, numb
   ["POST", "/products-batch", json("POST", [{ product_name: "Lamp", price: 1, cost: 1, stock: 1 }]), 201, 1],
   ["DELETE", "/products-batch", json("DELETE", [1, 99]), 409, 1],
   ["GET", "/orders-list?page=1&page_size=2", {}, 200, 1],
+  ["GET", "/orders?page=1&page_size=2", {}, 200, 1],
   ["GET", "/orders-count", {}, 200, 1],
   ["GET", "/orders/1", {}, 200, 1],
   ["POST", "/orders", json("POST", { product_ids: [1], amounts: [3] }), 201, 1],

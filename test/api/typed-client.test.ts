@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { hc } from "hono/client";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { createClient } from "../../src/client";
 import worker, { type AppType } from "../../src/index";
 import { desk, ISO, type Order, type Product, type Report } from "../fixtures";
 import { BASE } from "../helpers";
@@ -86,5 +87,33 @@ describe("hc<AppType>", () => {
     });
     expectTypeOf(client.products[":id"]).not.toHaveProperty("$patch");
     expectTypeOf(client.products[":id"]).toHaveProperty("$put");
+  });
+});
+
+describe("createClient, the package's ./client entry", () => {
+  it("sends its API key as a bearer token and lists orders at GET /orders, typed like hc<AppType>", async () => {
+    const seen: (string | null)[] = [];
+    const keyed = createClient(BASE, {
+      apiKey: "test-key-2",
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        seen.push(request.headers.get("Authorization"));
+        const ctx = createExecutionContext();
+        // Auth on, so a write without the right key would be refused.
+        const res = await worker.fetch(request, { ...env, AUTH_DISABLED: "false" }, ctx);
+        await waitOnExecutionContext(ctx);
+        return res;
+      },
+    });
+    expectTypeOf(keyed).toEqualTypeOf<ReturnType<typeof hc<AppType>>>();
+    const created = await keyed.products.$post({ json: desk });
+    expect(created.status).toBe(201);
+    const ordered = await keyed.orders.$post({ json: { product_ids: [1], amounts: [2] } });
+    expect(ordered.status).toBe(201);
+    const listed = await keyed.orders.$get({ query: {} });
+    expect(listed.status).toBe(200);
+    if (listed.status !== 200) throw new Error("unreachable");
+    expect((await listed.json()).map((order) => [order.order_id, order.total])).toEqual([[1, 200]]);
+    expect(seen).toEqual(["Bearer test-key-2", "Bearer test-key-2", "Bearer test-key-2"]);
   });
 });

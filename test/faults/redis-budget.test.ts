@@ -1,10 +1,18 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createProduct, desk } from "../fixtures";
 import { api, db } from "../helpers";
 import { faultStats, inject } from "./support";
 
-// An isolate that leaves a failed Redis alone for a minute.
-const limited = { REDIS_TIMEOUT_MS: "200", REDIS_COOL_OFF_MS: "60000" };
+// An isolate that leaves a failed Redis alone for a minute. The isolate remembers failures per
+// Redis URL, and this suite's files share one isolate in which earlier tests failed this Redis on
+// purpose: the same proxy named with a trailing slash (which the client drops from requests) is a
+// Redis this isolate has never seen fail.
+const limited = {
+  UPSTASH_REDIS_REST_URL: `${env.UPSTASH_REDIS_REST_URL}/`,
+  REDIS_TIMEOUT_MS: "200",
+  REDIS_COOL_OFF_MS: "60000",
+};
 
 describe("a Redis that accepts the connection and never answers", () => {
   it("costs a request one deadline, and the next requests none", async () => {

@@ -1,12 +1,11 @@
 import { beforeEach } from "vitest";
 import { db, redis } from "../helpers";
+import { RESET_DATABASE } from "../reset-database";
 import { resetFaults } from "./support";
 
 // Each test starts with no faults, an empty database (ids from 1) and an empty cache.
 beforeEach(async () => {
   await resetFaults();
-  await db().query(
-    "truncate orders_products, orders, products, cache_outbox, idempotency_keys, sales_monthly, sales_by_product restart identity cascade",
-  );
+  await db().query(RESET_DATABASE);
   await redis().flushdb();
 });

@@ -1,7 +1,6 @@
 // Runs in Node (vitest project "proxies"): the real Neon and drizzle clients talk to the local proxy,
 // and every answer is checked against what `pg` returns from the same database directly.
 import { randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { type CustomTypesConfig, NeonDbError, neon, neonConfig, types as neonTypes } from "@neondatabase/serverless";
 import { eq, inArray } from "drizzle-orm";
@@ -23,6 +22,7 @@ import {
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NeonProxy, startNeonProxy } from "../../dev/neon-proxy/server";
+import { createPgliteInMemory } from "../../dev/postgres";
 
 // drizzle's neon-http driver replaces the Neon client's global date/time parsers with identity
 // functions when a db is constructed. Snapshot the defaults first, so the plain-client comparison
@@ -60,7 +60,7 @@ const upstreams: Upstream[] = [
     // PGlite is one session; the stack gives the proxy a single connection.
     poolSize: 1,
     start: async () => {
-      const db = await PGlite.create();
+      const db = await createPgliteInMemory();
       // Room for the proxy, the direct `pg` client and the latency proxy; pglite-socket queues
       // statements of other connections while one of them is inside a transaction.
       const server = new PGLiteSocketServer({ db, port: 0, maxConnections: 4 });

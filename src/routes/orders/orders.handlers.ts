@@ -9,8 +9,10 @@ const lines = ({ product_ids, amounts }: OrderLinesInput): OrderLinesInput => ({
 
 // Typed by its route, so the route's path and types reach AppType.
 const list: AppRouteHandler<typeof routes.list> = crud.listHandler(service.list);
+const listAtCollection: AppRouteHandler<typeof routes.listAtCollection> = crud.listHandler(service.list);
 
 export const handlers = {
   ...crud.crudHandlers(service, { resource: "order", fields: lines, idField: "order_id" }),
   list,
+  listAtCollection,
 };

@@ -17,6 +17,18 @@ export const list = crud.listRoute(doc, {
   path: "/orders-list",
   operationId: "listOrders",
   summary: "List orders with their lines, by id",
+  description: "The old service's path for the list; `GET /orders` answers the same.",
+  item: OrderSchema,
+  noun: "orders",
+  cache: CACHE_TAGS.orders.list,
+});
+
+// The list at the collection's own path, beside `POST /orders`: the same reads, cached alike.
+export const listAtCollection = crud.listRoute(doc, {
+  path: "/orders",
+  operationId: "getOrders",
+  summary: "List orders with their lines, by id",
+  description: "The same list as `GET /orders-list`, at the path where orders are created.",
   item: OrderSchema,
   noun: "orders",
   cache: CACHE_TAGS.orders.list,
