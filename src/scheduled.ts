@@ -4,6 +4,7 @@ import { type Bindings, loadConfig } from "./env";
 import { redisSession } from "./lib/redis";
 import { requestScope } from "./lib/request-scope";
 import { deleteExpiredKeys } from "./services/idempotency-keys";
+import { compactSales } from "./services/sales-compaction";
 
 // Expired Idempotency-Keys deleted per run; a minute's worth of keys at any sane write rate.
 const EXPIRED_KEYS_PER_RUN = 5_000;
@@ -22,6 +23,7 @@ export async function scheduled(
   const db = dbFor(config.DATABASE_URL);
   const scope = { dbRoundTrips: 0, neonEndpoint: config.NEON_FETCH_ENDPOINT, dbTimeoutMs: config.DB_WRITE_TIMEOUT_MS };
   await requestScope.run(scope, async () => {
+    await compactSales(db);
     const redis = redisSession({ ...config, REDIS_COOL_OFF_MS: 0 });
     const outbox = redis ? await drainOutbox(db, redis.client) : { rows: 0, applied: 0 };
     await db.execute(deleteExpiredKeys(EXPIRED_KEYS_PER_RUN));

@@ -6,7 +6,7 @@ import { resetFaults } from "./support";
 beforeEach(async () => {
   await resetFaults();
   await db().query(
-    "truncate orders_products, orders, products, cache_outbox, idempotency_keys, sales_monthly, sales_by_product restart identity cascade",
+    "truncate orders_products, orders, products, cache_outbox, idempotency_keys, sales_changes, sales_daily, sales_monthly, sales_by_product, sales_by_day restart identity cascade",
   );
   await redis().flushdb();
 });
