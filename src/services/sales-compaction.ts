@@ -63,9 +63,16 @@ export async function compactSales(db: Db): Promise<number> {
     }
   } catch (err) {
     console.error(
-      JSON.stringify({ level: "error", message: "sales compaction failed", folded: total, error: String(err) }),
+      JSON.stringify({
+        level: "error",
+        message: "scheduled",
+        task: "sales compaction",
+        folded: total,
+        error: String(err),
+      }),
     );
+    return total;
   }
-  console.log(JSON.stringify({ level: "info", message: "sales compaction", folded: total }));
+  console.log(JSON.stringify({ level: "info", message: "scheduled", task: "sales compaction", folded: total }));
   return total;
 }
