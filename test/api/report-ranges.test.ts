@@ -62,7 +62,7 @@ const CHOSEN: [string | null, string | null][] = [
 ];
 
 async function arrange(rand: () => number) {
-  const products = [];
+  const products: number[] = [];
   for (const p of [desk, chair, lamp, shelf, tenCentLamp, { ...desk, product_name: "Bench", price: 0, cost: 0 }]) {
     products.push(await createProduct(p));
   }
