@@ -190,7 +190,7 @@ async function seed(): Promise<void> {
  * months, all time per product, and each day's totals.
  */
 async function rollupsConsistent(): Promise<boolean> {
-  const [row] = await sqlOne<{ wrong: string }>(`
+  const [row] = await sqlOne<Record<string, string>>(`
     with per_order as (
       select (o.created_at at time zone 'UTC')::date as day, l.order_id, l.product_id, count(*) as n, sum(l.amount) as units,
              sum(l.amount * l.unit_price) as revenue, sum(l.amount * l.unit_cost) as cost
@@ -209,12 +209,12 @@ async function rollupsConsistent(): Promise<boolean> {
       group by 1, 2 having sum(order_lines) <> 0
     ),
     kept as (
-      select m.month, m.product_id, m.orders + coalesce(p.orders, 0) as orders, m.order_lines + coalesce(p.order_lines, 0) as order_lines,
-             m.units + coalesce(p.units, 0) as units, m.revenue + coalesce(p.revenue, 0) as revenue, m.cost + coalesce(p.cost, 0) as cost
-      from sales_monthly m left join (
-        select date_trunc('month', day)::date as month, product_id, sum(orders) as orders, sum(order_lines) as order_lines,
-               sum(units) as units, sum(revenue) as revenue, sum(cost) as cost
-        from pending where product_id is not null group by 1, 2) p using (month, product_id)
+      select month, product_id, sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units,
+             sum(revenue) as revenue, sum(cost) as cost
+      from (select month, product_id, orders, order_lines, units, revenue, cost from sales_monthly
+            union all select date_trunc('month', day)::date, product_id, orders, order_lines, units, revenue, cost
+            from pending where product_id is not null) x
+      group by 1, 2
     ),
     months as (
       select date_trunc('month', day)::date as month, product_id, sum(orders) as orders, sum(order_lines) as order_lines,
@@ -239,25 +239,28 @@ async function rollupsConsistent(): Promise<boolean> {
     kept_days as (
       select day, sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost
       from (select day, orders, order_lines, units, revenue, cost from sales_by_day
-            union all select day, orders, order_lines, units, revenue, cost from pending) x
+            union all select day, case when product_id is null then orders else 0 end, order_lines, units, revenue, cost
+            from pending) x
       group by 1 having sum(order_lines) <> 0
     )
     select
-      (select count(*) from orders o where o.line_count <> (select count(*) from orders_products l where l.order_id = o.id))
-      + (select count(*) from lines e full join daily s using (day, product_id)
+      (select count(*) from orders o where o.line_count <> (select count(*) from orders_products l where l.order_id = o.id)) as line_counts,
+      (select count(*) from lines e full join daily s using (day, product_id)
+         where s is null or e is null
+            or (s.orders, s.order_lines, s.units, s.revenue, s.cost) is distinct from (e.orders, e.order_lines, e.units, e.revenue, e.cost)) as days,
+      (select count(*) from months e full join (select * from kept where order_lines <> 0) s using (month, product_id)
+         where s is null or e is null
+            or (s.orders, s.order_lines, s.units, s.revenue, s.cost) is distinct from (e.orders, e.order_lines, e.units, e.revenue, e.cost)) as months,
+      (select count(*) from products e full join kept_products s using (product_id)
+         where s is null or e is null
+            or (s.orders, s.order_lines, s.units, s.revenue, s.cost) is distinct from (e.orders, e.order_lines, e.units, e.revenue, e.cost)) as products,
+      (select count(*) from days e full join kept_days s using (day)
          where s is null or e is null
             or (s.orders, s.order_lines, s.units, s.revenue, s.cost) is distinct from (e.orders, e.order_lines, e.units, e.revenue, e.cost))
-      + (select count(*) from months e full join (select * from kept where order_lines <> 0) s using (month, product_id)
-         where s is null or e is null
-            or (s.orders, s.order_lines, s.units, s.revenue, s.cost) is distinct from (e.orders, e.order_lines, e.units, e.revenue, e.cost))
-      + (select count(*) from products e full join kept_products s using (product_id)
-         where s is null or e is null
-            or (s.orders, s.order_lines, s.units, s.revenue, s.cost) is distinct from (e.orders, e.order_lines, e.units, e.revenue, e.cost))
-      + (select count(*) from days e full join kept_days s using (day)
-         where s is null or e is null
-            or (s.orders, s.order_lines, s.units, s.revenue, s.cost) is distinct from (e.orders, e.order_lines, e.units, e.revenue, e.cost))
-      as wrong`);
-  return row?.wrong === "0";
+      as totals`);
+  const wrong = Object.entries(row ?? {}).filter(([, n]) => n !== "0");
+  if (wrong.length) say(`rows of the rollups that differ from the lines: ${JSON.stringify(Object.fromEntries(wrong))}`);
+  return row !== undefined && wrong.length === 0;
 }
 
 /**

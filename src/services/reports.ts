@@ -48,13 +48,38 @@ const within = (column: SQL, { from, until }: Span) =>
   );
 
 const figures = sql`orders, order_lines, units, revenue, cost`;
+const sums = sql`sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost`;
 
 /**
- * Each product's figures over the range, products with lines in it only. All time is one row per
- * product, plus the changes not yet compacted; a range is its whole months, its edge days and the
- * changes of its days: at most two months' worth of day rows and one row per product and month.
+ * The rollup rows of the range, with `columns`, from those products only where `products` is
+ * given: the whole months, the edge days and the changes of its days not yet compacted (at most
+ * two months' worth of day rows and one row per product and month).
  */
-function perProduct(range: ReportRange): SQL {
+function rangeRows(range: ReportRange, columns: SQL, products?: SQL): SQL {
+  const { days, months, edges } = splitRange(range);
+  const only = products ? sql` and product_id in (${products})` : sql``;
+  const parts = [
+    ...(months ? [sql`select ${columns} from sales_monthly where ${within(sql`month`, months)}${only}`] : []),
+    ...(edges.length
+      ? [
+          sql`select ${columns} from sales_daily where (${sql.join(
+            edges.map((e) => sql`(${within(sql`day`, e)})`),
+            sql` or `,
+          )})${only}`,
+        ]
+      : []),
+    sql`select ${columns} from sales_changes where product_id is not null and ${within(sql`day`, days)}${only}`,
+  ];
+  return sql.join(parts, sql` union all `);
+}
+
+/**
+ * The first `limit` products by revenue over the range, with all their figures. All time reads one
+ * row per product plus the changes not yet compacted. A range ranks its products on revenue
+ * alone (the fewest sums over the most rows), then sums the other figures for the ranked
+ * products only, through the rollups' keys. Products without lines in the range are left out.
+ */
+function rankedProducts(range: ReportRange, limit: number): SQL {
   if (range.from === null && range.to === null) {
     return sql`
       select product_id, coalesce(b.orders, 0) + coalesce(c.orders, 0) as orders,
@@ -63,32 +88,22 @@ function perProduct(range: ReportRange): SQL {
         coalesce(b.revenue, 0) + coalesce(c.revenue, 0) as revenue,
         coalesce(b.cost, 0) + coalesce(c.cost, 0) as cost
       from sales_by_product b
-      full join (
-        select product_id, sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units,
-               sum(revenue) as revenue, sum(cost) as cost
-        from sales_changes where product_id is not null group by product_id
-      ) c using (product_id)
-      where coalesce(b.order_lines, 0) + coalesce(c.order_lines, 0) > 0`;
+      full join (select product_id, ${sums} from sales_changes where product_id is not null group by product_id) c
+      using (product_id)
+      where coalesce(b.order_lines, 0) + coalesce(c.order_lines, 0) > 0
+      order by revenue desc, product_id limit ${limit}`;
   }
-  const { days, months, edges } = splitRange(range);
-  const parts = [
-    ...(months ? [sql`select product_id, ${figures} from sales_monthly where ${within(sql`month`, months)}`] : []),
-    ...(edges.length
-      ? [
-          sql`select product_id, ${figures} from sales_daily where ${sql.join(
-            edges.map((e) => sql`(${within(sql`day`, e)})`),
-            sql` or `,
-          )}`,
-        ]
-      : []),
-    sql`select product_id, ${figures} from sales_changes where product_id is not null and ${within(sql`day`, days)}`,
-  ];
+  const top = sql`select product_id from top`;
   return sql`
-    select product_id, sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units,
-           sum(revenue) as revenue, sum(cost) as cost
-    from (${sql.join(parts, sql` union all `)}) parts
-    group by product_id
-    having sum(order_lines) > 0`;
+    with top as materialized (
+      select product_id, sum(revenue) as revenue
+      from (${rangeRows(range, sql`product_id, order_lines, revenue`)}) parts
+      group by product_id having sum(order_lines) > 0
+      order by 2 desc, 1 limit ${limit}
+    )
+    select product_id, ${sums}
+    from (${rangeRows(range, sql`product_id, ${figures}`, top)}) parts
+    group by product_id`;
 }
 
 /**
@@ -117,10 +132,8 @@ const totals = (range: ReportRange) => {
  */
 export async function salesReport(db: Db, range: ReportRange, limit: number) {
   const { rows } = await db.execute<{ body: JsonText<Report>; version: string }>(sql`
-    with per_product as (${perProduct(range)}),
-    ranked as (
-      select x.*, p.product_name from per_product x join products p on p.id = x.product_id
-      order by x.revenue desc, x.product_id limit ${limit}
+    with ranked as (
+      select x.*, p.product_name from (${rankedProducts(range, limit)}) x join products p on p.id = x.product_id
     ),
     figures as materialized (
       select ${jsonObject({ from: sql`${range.from}::text`, to: sql`${range.to}::text` })} as range,
