@@ -4,10 +4,15 @@ import worker from "../src/index";
 import type { Report } from "./fixtures";
 import { api, db, redis } from "./helpers";
 
-/** Runs the Cron Trigger's handler, as Cloudflare would every minute: it compacts the report rollups. */
+/**
+ * Runs the Cron Trigger's handler, as Cloudflare would every minute: it compacts the report
+ * rollups first. With Redis down its later cache-outbox drain fails, which the compaction survives.
+ */
 export async function runScheduled(): Promise<void> {
   const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
+  await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx).catch((err: unknown) => {
+    if (!env.STACK_REDIS_DOWN) throw err;
+  });
   await waitOnExecutionContext(ctx);
 }
 
