@@ -232,8 +232,10 @@ export async function seedDatabase(
       ),
     ),
   ]);
-  // The rows went in behind the API's back: the report rollups (orders.line_count, sales_monthly,
-  // sales_by_product) the API keeps with every write are rebuilt from them, as the migrations do.
+  // The rows went in behind the API's back: the report rollups (orders.line_count and the sales_*
+  // tables) the API keeps with every write are rebuilt from them, as the migrations do.
   await sql.query("select rebuild_report_rollups()");
-  await sql.query("analyze products, orders, orders_products, sales_monthly, sales_by_product");
+  await sql.query(
+    "analyze products, orders, orders_products, sales_daily, sales_monthly, sales_by_product, sales_by_day, sales_changes",
+  );
 }

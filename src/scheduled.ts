@@ -4,6 +4,7 @@ import { type Bindings, loadConfig } from "./env";
 import { redisSession } from "./lib/redis";
 import { requestScope } from "./lib/request-scope";
 import { deleteExpiredKeys } from "./services/idempotency-keys";
+import { compactSales } from "./services/sales-compaction";
 
 // Expired Idempotency-Keys deleted per run; a minute's worth of keys at any sane write rate.
 const EXPIRED_KEYS_PER_RUN = 5_000;
@@ -23,9 +24,10 @@ async function part(name: string, work: () => Promise<object>): Promise<object> 
 }
 
 /**
- * The Cron Trigger (every minute, wrangler.toml): applies the cache invalidations that Redis
- * missed when their writes committed (all of them, oldest first, within the run's budget),
- * and forgets expired Idempotency-Keys. Each part runs whatever the other does: a Redis outage
+ * The Cron Trigger (every minute, wrangler.toml): folds the report changes writes appended into
+ * the rollups, applies the cache invalidations that Redis missed when their writes committed (all
+ * of them, oldest first, within the run's budget), and forgets expired Idempotency-Keys. Each
+ * part runs whatever the others do: a Redis outage
  * does not keep expired keys; without Redis configured, the outbox is emptied (nothing to invalidate).
  */
 export async function scheduled(
@@ -37,6 +39,7 @@ export async function scheduled(
   const db = dbFor(config.DATABASE_URL);
   const scope = { dbRoundTrips: 0, neonEndpoint: config.NEON_FETCH_ENDPOINT, dbTimeoutMs: config.DB_WRITE_TIMEOUT_MS };
   await requestScope.run(scope, async () => {
+    const sales = await part("sales", async () => ({ sales_changes_folded: await compactSales(db) }));
     const redis = redisSession({ ...config, REDIS_COOL_OFF_MS: 0 });
     const outbox = await part("outbox", async () => {
       if (!redis) return { outbox_discarded: await discardOutbox(db) };
@@ -47,6 +50,6 @@ export async function scheduled(
       const { rowCount } = await db.execute(deleteExpiredKeys(EXPIRED_KEYS_PER_RUN));
       return { expired_keys_deleted: rowCount ?? 0 };
     });
-    console.log(JSON.stringify({ level: "info", message: "scheduled", ...outbox, ...keys }));
+    console.log(JSON.stringify({ level: "info", message: "scheduled", ...sales, ...outbox, ...keys }));
   });
 }

@@ -5,8 +5,11 @@ const TABLES = [
   "products",
   "cache_outbox",
   "idempotency_keys",
+  "sales_changes",
+  "sales_daily",
   "sales_monthly",
   "sales_by_product",
+  "sales_by_day",
 ];
 
 /**

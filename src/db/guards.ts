@@ -61,3 +61,23 @@ export const lockRow = (table: "products" | "orders" | "orders_products", id: nu
 /** Locks rows by id in id order, so two writes locking overlapping sets cannot deadlock. */
 export const lockRows = (table: "products" | "orders" | "orders_products", ids: readonly number[]) =>
   sql`select id from ${sql.identifier(table)} where id = any(${idArray(ids)}::bigint[]) order by id for update`;
+
+/**
+ * Locks the lines of orders, in id order: a write that removes an order's lines locks them before
+ * the order, as a write of lines locks its lines before their orders (`lockOrdersOf`), so two
+ * writes never hold a line and an order that the other waits for.
+ */
+export const lockLinesOf = (orderIds: readonly number[]) =>
+  sql`select id from orders_products where order_id = any(${idArray(orderIds)}::bigint[]) order by id for update`;
+
+/**
+ * Locks the orders that a write of lines changes, in id order: those of `lineIds` (locked by an
+ * earlier statement, so they cannot move to another order meanwhile) and `orderIds`. The report
+ * rollups count an order's distinct products from the lines the next statement sees, which is
+ * every line committed before it once its orders are locked (src/db/rollups.ts).
+ */
+export const lockOrdersOf = (lineIds: readonly number[], orderIds: readonly number[]) =>
+  sql`select id from orders
+      where id = any(${idArray(orderIds)}::bigint[])
+         or id in (select order_id from orders_products where id = any(${idArray(lineIds)}::bigint[]))
+      order by id for update`;

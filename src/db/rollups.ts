@@ -1,38 +1,44 @@
 import { type SQL, sql } from "drizzle-orm";
 
 /**
- * Keeps `sales_monthly` (migration 0004) and `sales_by_product` (0007) in step with a write of
- * order lines, inside the write's own statement. `changes` names a CTE of the lines the statement
- * adds (sign 1) and removes (sign -1), with columns (created_at of their order, product_id, sign,
- * amount, unit_price, unit_cost). Increments commute, so concurrent writes need no lock beyond the
- * rollup rows' own. Every write takes them in one order — the monthly rows in key order, and only
- * then (the `(select count(*) from rolled)` makes the planner finish `rolled` first) the
- * per-product rows in key order — so two writes never wait on each other's rows crosswise.
+ * Records a write of order lines in the report rollups, inside the write's own statement, by
+ * appending its net change to `sales_changes` (folded into the rollups by the scheduled
+ * compaction, src/services/sales-compaction.ts). `changes` names a CTE of the lines the statement
+ * adds (sign 1) and removes (sign -1), with columns (created_at of their order, order_id,
+ * product_id, sign, amount, unit_price, unit_cost). An append takes no lock that another write
+ * waits for, so orders of one product do not queue on its rollup rows.
+ *
+ * Distinct orders change where an (order, product) gains its first line or loses its last, and
+ * an order counts where it gains its first line or loses its last; both are told from the
+ * statement's snapshot (the lines and line_count before it). That is exact because every write of
+ * an order's lines locks the order row in an earlier statement of its batch (src/db/guards.ts),
+ * so the snapshot holds every line committed before it; new orders are invisible, so count 0.
  */
 export const rollupSales = (changes: string): SQL => sql`
-  rolled as (
-    insert into sales_monthly as s (month, product_id, order_lines, units, revenue, cost)
-    select date_trunc('month', c.created_at at time zone 'UTC')::date, c.product_id, sum(c.sign), sum(c.sign * c.amount),
-           sum(c.sign * c.amount * c.unit_price), sum(c.sign * c.amount * c.unit_cost)
+  change_pairs as (
+    select c.created_at, c.order_id, c.product_id, sum(c.sign) as n, sum(c.sign * c.amount) as units,
+           sum(c.sign * c.amount * c.unit_price) as revenue, sum(c.sign * c.amount * c.unit_cost) as cost
     from ${sql.raw(changes)} c
-    group by 1, 2
-    order by 1, 2
-    on conflict (month, product_id) do update
-    set order_lines = s.order_lines + excluded.order_lines, units = s.units + excluded.units,
-        revenue = s.revenue + excluded.revenue, cost = s.cost + excluded.cost
-    returning 1
+    group by c.order_id, c.product_id, c.created_at
   ),
-  rolled_by_product as (
-    insert into sales_by_product as s (product_id, order_lines, units, revenue, cost)
-    select c.product_id, sum(c.sign), sum(c.sign * c.amount), sum(c.sign * c.amount * c.unit_price),
-           sum(c.sign * c.amount * c.unit_cost)
-    from ${sql.raw(changes)} c
-    where (select count(*) from rolled) >= 0
+  rolled as (
+    insert into sales_changes (day, product_id, orders, order_lines, units, revenue, cost)
+    select (p.created_at at time zone 'UTC')::date, p.product_id,
+           sum((b.n + p.n > 0)::int - (b.n > 0)::int), sum(p.n), sum(p.units), sum(p.revenue), sum(p.cost)
+    from change_pairs p
+    cross join lateral (
+      select count(*) as n from orders_products l where l.product_id = p.product_id and l.order_id = p.order_id
+    ) b
+    group by 1, 2
+    union all
+    select (d.created_at at time zone 'UTC')::date, null, sum(d.orders), 0, 0, 0, 0
+    from (
+      select p.created_at, (coalesce(o.line_count, 0) + sum(p.n) > 0)::int - (coalesce(o.line_count, 0) > 0)::int as orders
+      from change_pairs p left join orders o on o.id = p.order_id
+      group by p.order_id, p.created_at, o.line_count
+    ) d
+    where d.orders <> 0
     group by 1
-    order by 1
-    on conflict (product_id) do update
-    set order_lines = s.order_lines + excluded.order_lines, units = s.units + excluded.units,
-        revenue = s.revenue + excluded.revenue, cost = s.cost + excluded.cost
   )`;
 
 /** Lines of a DML's RETURNING (`source`, with order_id) as rows of a `changes` CTE. */

@@ -118,32 +118,61 @@ export const cacheOutbox = pgTable("cache_outbox", {
   createdAt: createdAt(),
 });
 
+// Report rollups. Writes of order lines never touch them: each write appends its net change to
+// `sales_changes`, in the same statement, and the scheduled compaction folds those rows into the
+// rollups below; reports add the rows not yet folded. So concurrent orders of one product never
+// wait on one another's rollup rows. `orders` counts distinct orders: an order belongs to one day,
+// so these counts add up across days and months.
+const salesFigures = () => ({
+  orders: bigint("orders", { mode: "number" }).notNull(),
+  orderLines: bigint("order_lines", { mode: "number" }).notNull(),
+  units: bigint("units", { mode: "number" }).notNull(),
+  revenue: numeric("revenue").notNull(),
+  cost: numeric("cost").notNull(),
+});
+
 /**
- * Sales per product and calendar month (UTC) of the order, kept by every write of order lines in
- * the same statement as the write, as increments: a report over whole months reads these rows
- * instead of every line.
+ * Net changes of the lines' figures, appended by every write of lines, per UTC day of the order
+ * and product. A row with no product carries only `orders`: the orders of that day that gained
+ * their first line (1) or lost their last (-1). Unindexed, append-only and folded away every
+ * minute, so it stays small.
  */
+export const salesChanges = pgTable("sales_changes", {
+  day: date("day", { mode: "string" }).notNull(),
+  productId: bigint("product_id", { mode: "number" }),
+  ...salesFigures(),
+});
+
+/** Sales per UTC day and product: the days of a range that do not make whole months. */
+export const salesDaily = pgTable(
+  "sales_daily",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    productId: bigint("product_id", { mode: "number" }).notNull(),
+    ...salesFigures(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.productId] })],
+);
+
+/** Sales per calendar month (UTC) and product: the whole months of a range. */
 export const salesMonthly = pgTable(
   "sales_monthly",
   {
     month: date("month", { mode: "string" }).notNull(),
     productId: bigint("product_id", { mode: "number" }).notNull(),
-    orderLines: bigint("order_lines", { mode: "number" }).notNull(),
-    units: bigint("units", { mode: "number" }).notNull(),
-    revenue: numeric("revenue").notNull(),
-    cost: numeric("cost").notNull(),
+    ...salesFigures(),
   },
   (t) => [primaryKey({ columns: [t.month, t.productId] })],
 );
 
-/**
- * Sales per product over all time, kept like `sales_monthly` and in the same statement: a report
- * with no range reads one row per product instead of summing every month.
- */
+/** Sales per product over all time: a report with no range reads one row per product. */
 export const salesByProduct = pgTable("sales_by_product", {
   productId: bigint("product_id", { mode: "number" }).primaryKey(),
-  orderLines: bigint("order_lines", { mode: "number" }).notNull(),
-  units: bigint("units", { mode: "number" }).notNull(),
-  revenue: numeric("revenue").notNull(),
-  cost: numeric("cost").notNull(),
+  ...salesFigures(),
+});
+
+/** Sales per UTC day over all products, `orders` being the day's orders with lines: a report's totals. */
+export const salesByDay = pgTable("sales_by_day", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  ...salesFigures(),
 });

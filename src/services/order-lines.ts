@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
-import { type Check, guard, guardPasses, lockRow, raise, targetChecks } from "../db/guards";
+import { type Check, guard, guardPasses, lockOrdersOf, lockRow, lockRows, raise, targetChecks } from "../db/guards";
 import { lineChanges, rollupSales, touchOrders } from "../db/rollups";
 import { orderLines } from "../db/schema";
 import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
@@ -59,10 +59,11 @@ const unknownIdsChecks = (): Check[] =>
 
 /**
  * Adds lines (capturing each product's current price and cost) and touches their orders'
- * updated_at, in one statement.
+ * updated_at, in one statement, after locking those orders (src/db/rollups.ts says why).
  */
 function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineFields[], answer: { body: SQL; location?: SQL }) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
+  uow.add(uow.db.execute(lockOrdersOf([], [...new Set(lines.map((l) => l.order_id))])));
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
       with input as (
@@ -109,12 +110,13 @@ const targetGuard = (id: number, ifMatch: IfMatch, more: Check[] = []) =>
   );
 
 /**
- * Rewrites a line, locked first. Its captured price and cost stay unless the product changes,
+ * Rewrites a line, locked first, then its old and new orders. Its captured price and cost stay unless the product changes,
  * so editing an amount does not reprice a past sale. Both the old and the new order are touched.
  */
 export function replace(uow: UnitOfWork, id: number, line: OrderLineFields, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
+  uow.add(uow.db.execute(lockOrdersOf([id], [line.order_id])));
   return uow.add(
     uow.db.execute<AnswerRow<OrderLine>>(sql`
       with input as (select ${line.order_id}::bigint as order_id, ${line.product_id}::bigint as product_id),
@@ -139,6 +141,7 @@ export function replace(uow: UnitOfWork, id: number, line: OrderLineFields, ifMa
 export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
+  uow.add(uow.db.execute(lockOrdersOf([id], [])));
   return uow.add(
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
       with target as (select * from orders_products where id = ${id}),
@@ -151,9 +154,14 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
   );
 }
 
-/** Deletes lines and touches their orders; answers how many existed and which ids did not. */
+/**
+ * Deletes lines and touches their orders; answers how many existed and which ids did not. The
+ * lines, then their orders, are locked first, as by every write of lines.
+ */
 export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
   uow.changed(...CACHE_TAGS.orderLines.changes);
+  uow.add(uow.db.execute(lockRows("orders_products", ids)));
+  uow.add(uow.db.execute(lockOrdersOf(ids, [])));
   return uow.add(
     uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(
       batchDelete(

@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
-import { guard, guardPasses, lockRow, lockRows, raise, targetChecks } from "../db/guards";
+import { guard, guardPasses, lockLinesOf, lockRow, lockRows, raise, targetChecks } from "../db/guards";
 import { lineChanges, rollupSales } from "../db/rollups";
 import { orders } from "../db/schema";
 import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
@@ -128,13 +128,14 @@ const orderChecks = (id: number, ifMatch: IfMatch) =>
   });
 
 /**
- * Replaces an order's lines atomically. The order row is locked first, so the replace sees every
- * line committed before it; the guard answers 404 for a missing order, 412 for a stale If-Match
+ * Replaces an order's lines atomically. Its lines and then the order row are locked first, so the
+ * replace sees every line committed before it; the guard answers 404 for a missing order, 412 for a stale If-Match
  * and 422 for unknown products before anything changes. The answer is read by a statement of
  * its own, which sees the new lines.
  */
 export function replace(uow: UnitOfWork, id: number, input: OrderLinesInput, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orders.changes);
+  uow.add(uow.db.execute(lockLinesOf([id])));
   uow.add(uow.db.execute(lockRow("orders", id)));
   uow.add(
     uow.db.execute(sql`
@@ -164,6 +165,7 @@ export function replace(uow: UnitOfWork, id: number, input: OrderLinesInput, ifM
 
 export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
   uow.changed(...CACHE_TAGS.orders.changes);
+  uow.add(uow.db.execute(lockLinesOf([id])));
   uow.add(uow.db.execute(lockRow("orders", id)));
   return uow.add(
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
@@ -184,6 +186,7 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
  */
 export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
   uow.changed(...CACHE_TAGS.orders.changes);
+  uow.add(uow.db.execute(lockLinesOf(ids)));
   uow.add(uow.db.execute(lockRows("orders", ids)));
   return uow.add(
     uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(

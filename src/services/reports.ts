@@ -6,7 +6,12 @@ import type { Report } from "../schemas/reports";
 /** A report's range: inclusive days, null where open. */
 type ReportRange = Report["range"];
 
-/** Days as `YYYY-MM-DD`, months as their first day. */
+/** Half-open [from, until) intervals of days (`YYYY-MM-DD`; months as their first day), null where open. */
+interface Span {
+  from: string | null;
+  until: string | null;
+}
+
 const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
@@ -17,113 +22,135 @@ const nextMonth = (month: string) => {
 };
 
 /**
- * Splits an inclusive day range into the whole calendar months it covers, read from the
- * `sales_monthly` rollup, and the days at either edge, scanned from the lines. Null bounds are
- * open; an edge is a half-open [from, until) interval of days.
+ * Splits an inclusive day range into the whole calendar months it covers, read from
+ * `sales_monthly`, and the days at either edge (less than a month each), read from `sales_daily`.
  */
-export function splitRange({ from, to }: ReportRange) {
-  const until = to === null ? null : addDays(to, 1);
+export function splitRange({ from, to }: ReportRange): { days: Span; months: Span | null; edges: Span[] } {
+  const days = { from, until: to === null ? null : addDays(to, 1) };
   const firstMonth = from === null ? null : from === monthOf(from) ? from : nextMonth(monthOf(from));
-  const endMonth = until === null ? null : monthOf(until);
-  if (firstMonth !== null && endMonth !== null && firstMonth >= endMonth) {
-    return { months: null, edges: [{ from, until }], until };
-  }
-  const edges: { from: string | null; until: string | null }[] = [];
+  const endMonth = days.until === null ? null : monthOf(days.until);
+  if (firstMonth !== null && endMonth !== null && firstMonth >= endMonth) return { days, months: null, edges: [days] };
+  const edges: Span[] = [];
   if (from !== null && firstMonth !== null && from < firstMonth) edges.push({ from, until: firstMonth });
-  if (until !== null && endMonth !== null && endMonth < until) edges.push({ from: endMonth, until });
-  return { months: { from: firstMonth, until: endMonth }, edges, until };
+  if (days.until !== null && endMonth !== null && endMonth < days.until)
+    edges.push({ from: endMonth, until: days.until });
+  return { days, months: { from: firstMonth, until: endMonth }, edges };
 }
 
-const dayBound = (
-  column: SQL,
-  from: string | null,
-  until: string | null,
-) => sql`(${from}::date is null or ${column} >= (${from}::date)::timestamp at time zone 'UTC')
-  and (${until}::date is null or ${column} < (${until}::date)::timestamp at time zone 'UTC')`;
+const within = (column: SQL, { from, until }: Span) =>
+  sql.join(
+    [
+      sql`true`,
+      ...(from === null ? [] : [sql`${column} >= ${from}::date`]),
+      ...(until === null ? [] : [sql`${column} < ${until}::date`]),
+    ],
+    sql` and `,
+  );
+
+const figures = sql`orders, order_lines, units, revenue, cost`;
+const sums = sql`sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost`;
 
 /**
- * Sales over the lines' captured prices, in one statement, as JSON text with exact sums. All time
- * is read from the per-product rollup, one row per product; a range reads its whole months from
- * the monthly rollup and its edge days from the lines, so a year over a million lines reads about
- * one row per product and month. Products are ranked by revenue and the first `limit`
- * returned; their distinct order counts, and the orders total, are counted exactly: from the
- * lines' (product_id, order_id) index alone over the whole history; for a bounded range, against
- * the ids of its orders, materialized so that the planner hashes them rather than probing an
- * order per line of a best seller. `figures` is materialized: its body and its version would
- * otherwise each compute the totals and the products once more. `version` covers the range and
- * the figures but not generated_at, so a rebuilt report keeps its (weak) ETag.
+ * The rollup rows of the range, with `columns`, from those products only where `products` is
+ * given: the whole months, the edge days and the changes of its days not yet compacted (at most
+ * two months' worth of day rows and one row per product and month).
+ */
+function rangeRows(range: ReportRange, columns: SQL, products?: SQL): SQL {
+  const { days, months, edges } = splitRange(range);
+  const only = products ? sql` and product_id in (${products})` : sql``;
+  const parts = [
+    ...(months ? [sql`select ${columns} from sales_monthly where ${within(sql`month`, months)}${only}`] : []),
+    ...(edges.length
+      ? [
+          sql`select ${columns} from sales_daily where (${sql.join(
+            edges.map((e) => sql`(${within(sql`day`, e)})`),
+            sql` or `,
+          )})${only}`,
+        ]
+      : []),
+    sql`select ${columns} from sales_changes where product_id is not null and ${within(sql`day`, days)}${only}`,
+  ];
+  return sql.join(parts, sql` union all `);
+}
+
+/**
+ * The first `limit` products by revenue over the range, with all their figures. All time reads one
+ * row per product plus the changes not yet compacted. A range ranks its products on revenue
+ * alone (the fewest sums over the most rows), then sums the other figures for the ranked
+ * products only, through the rollups' keys. Products without lines in the range are left out.
+ */
+function rankedProducts(range: ReportRange, limit: number): SQL {
+  if (range.from === null && range.to === null) {
+    return sql`
+      select product_id, coalesce(b.orders, 0) + coalesce(c.orders, 0) as orders,
+        coalesce(b.order_lines, 0) + coalesce(c.order_lines, 0) as order_lines,
+        coalesce(b.units, 0) + coalesce(c.units, 0) as units,
+        coalesce(b.revenue, 0) + coalesce(c.revenue, 0) as revenue,
+        coalesce(b.cost, 0) + coalesce(c.cost, 0) as cost
+      from sales_by_product b
+      full join (select product_id, ${sums} from sales_changes where product_id is not null group by product_id) c
+      using (product_id)
+      where coalesce(b.order_lines, 0) + coalesce(c.order_lines, 0) > 0
+      order by revenue desc, product_id limit ${limit}`;
+  }
+  const top = sql`select product_id from top`;
+  return sql`
+    with top as materialized (
+      select product_id, sum(revenue) as revenue
+      from (${rangeRows(range, sql`product_id, order_lines, revenue`)}) parts
+      group by product_id having sum(order_lines) > 0
+      order by 2 desc, 1 limit ${limit}
+    )
+    select product_id, ${sums}
+    from (${rangeRows(range, sql`product_id, ${figures}`, top)}) parts
+    group by product_id`;
+}
+
+/**
+ * The range's totals from the rollup of days (orders there are the day's orders with lines) and
+ * the changes not yet compacted, where only the rows without a product count orders.
+ */
+const totals = (range: ReportRange) => {
+  const { days } = splitRange(range);
+  return sql`
+    select coalesce(sum(orders), 0) as orders, coalesce(sum(order_lines), 0) as order_lines,
+           coalesce(sum(units), 0) as units, coalesce(sum(revenue), 0) as revenue, coalesce(sum(cost), 0) as cost
+    from (
+      select ${figures} from sales_by_day where ${within(sql`day`, days)}
+      union all
+      select case when product_id is null then orders else 0 end, order_lines, units, revenue, cost
+      from sales_changes where ${within(sql`day`, days)}
+    ) parts`;
+};
+
+/**
+ * Sales over the lines' captured prices, in one statement, as JSON text with exact sums, read
+ * from the report rollups alone (never from the lines): products ranked by revenue, the first
+ * `limit` returned with their distinct orders, and totals over all of them. `figures` is
+ * materialized: its body and its version would otherwise each compute it once more. `version`
+ * covers the range and the figures but not generated_at, so a rebuilt report keeps its (weak) ETag.
  */
 export async function salesReport(db: Db, range: ReportRange, limit: number) {
-  const { months, edges, until } = splitRange(range);
-  const bounded = range.from !== null || range.to !== null;
-  const inRange = (column: SQL) => dayBound(column, range.from, until);
-  const edgeFilter = edges.length
-    ? sql.join(
-        edges.map((e) => sql`(${dayBound(sql`o.created_at`, e.from, e.until)})`),
-        sql` or `,
-      )
-    : sql`false`;
-  const perProduct = bounded
-    ? sql`
-      select product_id, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost
-      from (
-        select product_id, order_lines, units, revenue, cost from sales_monthly
-        where ${
-          months === null
-            ? sql`false`
-            : sql`(${months.from}::date is null or month >= ${months.from}::date)
-          and (${months.until}::date is null or month < ${months.until}::date)`
-        }
-        union all
-        select l.product_id, count(*), sum(l.amount), sum(l.amount * l.unit_price), sum(l.amount * l.unit_cost)
-        from orders o join orders_products l on l.order_id = o.id
-        where ${edgeFilter}
-        group by l.product_id
-      ) parts
-      group by product_id
-      having sum(order_lines) > 0`
-    : sql`select product_id, order_lines, units, revenue, cost from sales_by_product where order_lines > 0`;
-  // All time: each ranked product's distinct orders straight off the index, in order_id order, so
-  // counting them needs no sort. A range: against its orders' ids, hashed.
-  const rankedOrders = bounded
-    ? sql`
-      select l.product_id, count(distinct l.order_id) as orders
-      from orders_products l
-      where l.product_id in (select product_id from ranked) and l.order_id in (select id from in_range)
-      group by l.product_id`
-    : sql`
-      select r.product_id,
-        (select count(*) from (select distinct l.order_id from orders_products l where l.product_id = r.product_id) d) as orders
-      from ranked r`;
   const { rows } = await db.execute<{ body: JsonText<Report>; version: string }>(sql`
-    with per_product as (${perProduct}),
-    ranked as (
-      select x.*, p.product_name from per_product x join products p on p.id = x.product_id
-      order by x.revenue desc, x.product_id limit ${limit}
+    with ranked as (
+      select x.*, p.product_name from (${rankedProducts(range, limit)}) x join products p on p.id = x.product_id
     ),
-    ${bounded ? sql`in_range as materialized (select o.id from orders o where o.line_count > 0 and ${inRange(sql`o.created_at`)}),` : sql``}
-    ranked_orders as (${rankedOrders}),
     figures as materialized (
       select ${jsonObject({ from: sql`${range.from}::text`, to: sql`${range.to}::text` })} as range,
         (select ${jsonObject({
-          // A range's orders with lines are in_range already; all time counts them here.
-          orders: bounded
-            ? sql`(select count(*) from in_range)`
-            : sql`(select count(*) from orders o where o.line_count > 0)`,
+          orders: sql`t.orders`,
           order_lines: sql`t.order_lines`,
           units: sql`t.units`,
           revenue: money(sql`t.revenue`),
           cost: money(sql`t.cost`),
           profit: money(sql`t.revenue - t.cost`),
         })}
-         from (select coalesce(sum(order_lines), 0) as order_lines, coalesce(sum(units), 0) as units,
-                 coalesce(sum(revenue), 0) as revenue, coalesce(sum(cost), 0) as cost
-               from per_product) t) as totals,
+         from (${totals(range)}) t) as totals,
         (select ${jsonAgg(
           jsonObject({
             product_id: sql`r.product_id`,
             product_name: sql`r.product_name`,
-            orders: sql`coalesce(ro.orders, 0)`,
+            orders: sql`r.orders`,
             units: sql`r.units`,
             revenue: money(sql`r.revenue`),
             cost: money(sql`r.cost`),
@@ -131,7 +158,7 @@ export async function salesReport(db: Db, range: ReportRange, limit: number) {
           }),
           sql`r.revenue desc, r.product_id`,
         )}
-         from ranked r left join ranked_orders ro using (product_id)) as products
+         from ranked r) as products
     )
     select ${jsonObject({
       generated_at: isoTime(sql`clock_timestamp()`),
