@@ -3,13 +3,12 @@ import type { Pending } from "../db/unit-of-work";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
 import type { AppEnv } from "../lib/types";
-import { afterWrite, type OutboxRow, outboxInsert, outboxPending } from "./store";
-import type { Tag } from "./tags";
+import { afterWrite, type OutboxClaim, outboxInsert } from "./store";
 
 /**
  * A write's Redis epilogue, one round trip before its response: the cache generations of what the
- * write changed are bumped, its outbox row is marked applied, and so are the rows of earlier
- * writes whose own epilogue never reached Redis (their batch left them pending).
+ * write changed are bumped, its outbox row is marked applied, and the rows of earlier writes it
+ * took over are applied too, those whose own epilogue never reached Redis.
  *
  * Invalidation always lands: the write's own batch records what it changes in the outbox. When
  * Redis fails here, or the database never confirmed the commit, the next write that reaches
@@ -20,13 +19,11 @@ import type { Tag } from "./tags";
 export const writeEpilogue = createMiddleware<AppEnv>(async (c, next) => {
   const { uow, redis } = c.var;
   if (!isWrite(c.req.method) || !redis) return next();
-  let outbox: Pending<{ rows: { id: string }[] }> | undefined;
-  let pending: Pending<{ rows: { id: string; tags: Tag[] }[] }> | undefined;
+  let outbox: Pending<{ rows: OutboxClaim[] }> | undefined;
   const state: { outcome: "none" | "committed" | "unknown" } = { outcome: "none" };
   uow.beforeCommit((u) => {
     if (u.changes.length === 0) return;
-    outbox = u.add(u.db.execute<{ id: string }>(outboxInsert(u.changes)), "tail");
-    pending = u.add(u.db.execute<{ id: string; tags: Tag[] }>(outboxPending()), "tail");
+    outbox = u.add(u.db.execute<OutboxClaim>(outboxInsert(u.changes)), "tail");
   });
   uow.afterCommit(() => {
     state.outcome = "committed";
@@ -38,12 +35,10 @@ export const writeEpilogue = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 
   if (state.outcome === "none" || !redis.available) return;
-  const committed = state.outcome === "committed";
-  const outboxIds = committed && outbox ? [Number(uow.one(outbox).id)] : [];
-  const left: OutboxRow[] =
-    committed && pending ? uow.result(pending).rows.map((r) => ({ id: Number(r.id), tags: r.tags })) : [];
+  const claim = state.outcome === "committed" && outbox ? uow.one(outbox) : undefined;
+  const outboxIds = claim ? [Number(claim.id)] : [];
   try {
-    await redis.run((r) => afterWrite(r, { tags: uow.changes, outboxIds, pending: left }));
+    await redis.run((r) => afterWrite(r, { tags: uow.changes, outboxIds, pending: claim?.pending ?? [] }));
   } catch (err) {
     log.warn(
       c,

@@ -134,19 +134,43 @@ export async function afterWrite(
   ]);
 }
 
-/** The statement a write's batch adds so its invalidation outlives a lost Redis call. */
-export const outboxInsert = (tags: readonly Tag[]) =>
-  sql`insert into cache_outbox (tags) values (${`{${tags.join(",")}}`}::text[]) returning id`;
-
-// A row this old whose mark is missing belongs to a write whose epilogue failed (it has 200 ms):
-// a later write applies it, instead of waiting for the drain.
+// A row this old belongs to a write whose epilogue (200 ms) has landed or failed: the next write
+// takes it over, instead of leaving it to the drain. Each takes the oldest few.
 const PENDING_AFTER = "2 seconds";
 const PENDING_PER_WRITE = 20;
 
-/** The statement a write's batch adds to learn the outbox rows other writes may have left behind. */
-export const outboxPending = () =>
-  sql`select id, tags from cache_outbox where created_at < now() - ${PENDING_AFTER}::interval
-      order by id limit ${PENDING_PER_WRITE}`;
+/** What a write's outbox statement answers: its own row, and the older rows it took over. */
+export interface OutboxClaim {
+  [column: string]: unknown;
+  id: string;
+  pending: OutboxRow[];
+}
+
+/**
+ * The statement a write's batch adds so its invalidation outlives a lost Redis call. It also takes
+ * over the oldest rows left by earlier writes (deleted here, returned for this write's epilogue,
+ * which applies those whose mark is missing), and its own row owes their tags too: if this
+ * epilogue fails as well, what they owed is still owed, by this row. So the outbox empties itself
+ * as writes go on, and a lost invalidation waits for the next write that reaches Redis, not for
+ * the drain. Rows another write is taking over are skipped, not waited for.
+ */
+export const outboxInsert = (tags: readonly Tag[]) => sql`
+  with taken as (
+    delete from cache_outbox where id in (
+      select id from cache_outbox where created_at < now() - ${PENDING_AFTER}::interval
+      order by id limit ${PENDING_PER_WRITE} for update skip locked)
+    returning id, tags
+  ),
+  added as (
+    insert into cache_outbox (tags)
+    select array(
+      select t from unnest(${`{${tags.join(",")}}`}::text[]) as t
+      union select unnest(x.tags) from taken x
+      order by 1)
+    returning id
+  )
+  select (select id from added) as id,
+         coalesce((select json_agg(json_build_object('id', x.id, 'tags', x.tags) order by x.id) from taken x), '[]') as pending`;
 
 // The drain reads this many rows a round; a run goes on until the outbox is empty or its budget
 // is spent (the next run, a minute later, goes on from there).

@@ -103,6 +103,18 @@ describe("a lost invalidation does not wait for the drain, and the drain keeps u
     expect(await priceOf()).toEqual(["MISS", 250]);
   });
 
+  it("writes take over the rows older than 2 s, so the outbox empties itself as writes go on", async () => {
+    await createProduct();
+    for (let i = 0; i < 5; i++) await api("/orders", { method: "POST", json: { product_ids: [1], amounts: [1] } });
+    expect(await outboxRows()).toBe(6);
+    await ageOutbox(3);
+    // The next write takes over all six (their marks are there: nothing to bump) and adds its own.
+    await api("/orders", { method: "POST", json: { product_ids: [1], amounts: [1] } });
+    expect(await db().query("select id::int as id, tags from cache_outbox")).toEqual([
+      { id: 7, tags: ["order_lines", "orders", "products"] },
+    ]);
+  });
+
   it("one scheduled run applies a backlog of 2,500 rows, oldest first, in rounds", async () => {
     await createProduct();
     expect(await priceOf()).toEqual(["MISS", 100]);
