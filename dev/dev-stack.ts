@@ -6,6 +6,7 @@
 //                  redis-server from PATH started on 4447, else none (Redis features off)
 //   DB_LATENCY_MS  delay the Neon proxy adds to every request
 import { fileURLToPath } from "node:url";
+import { startCacheUpkeep } from "./cache-outbox.ts";
 import { DEV_VARS_PATH, identityOf, readDevVars } from "./dev-vars.ts";
 import { DEV_PORTS, DEV_UPSTASH_TOKEN, portIsFree } from "./ports.ts";
 import { redact } from "./postgres.ts";
@@ -20,6 +21,7 @@ function say(message: string): void {
 }
 
 let stack: Stack | undefined;
+let stopCacheUpkeep: () => Promise<void> = async () => undefined;
 let redis: RedisServer | undefined;
 let stopping = false;
 
@@ -29,7 +31,7 @@ async function stop(code: number): Promise<void> {
   stopping = true;
   say("stopping…");
   // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
-  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 10_000))]);
+  await Promise.race([stopCacheUpkeep().then(() => stack?.close()), new Promise((r) => setTimeout(r, 10_000))]);
   await redis?.close();
   process.exit(code);
 }
@@ -84,6 +86,9 @@ say(
     ? `Upstash proxy: ${stack.upstash.url} → ${redact(redis.url)} (${redisSource[redis.source]}), token ${DEV_UPSTASH_TOKEN}`
     : "Redis:         none (set REDIS_URL, run one on 127.0.0.1:6379 or install redis-server); cache, idempotency keys and rate limits are off",
 );
+stopCacheUpkeep = await startCacheUpkeep(stack, DEV_UPSTASH_TOKEN, say);
+if (stack.upstash)
+  say("Cache:         earlier answers dropped; writes behind the API (db:seed, Studio, psql) apply within 1 s");
 
 // What a bare `wrangler dev` must find in .dev.vars to use this stack.
 const expected: Record<string, string> = {

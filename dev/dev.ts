@@ -8,6 +8,7 @@
 // the data tools find it there; otherwise any free ports.
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { startCacheUpkeep } from "./cache-outbox.ts";
 import { readDevVars } from "./dev-vars.ts";
 import { DEV_PORTS, DEV_UPSTASH_TOKEN, portIsFree } from "./ports.ts";
 import { redact } from "./postgres.ts";
@@ -25,6 +26,7 @@ function say(message: string): void {
 }
 
 let stack: Stack | undefined;
+let stopCacheUpkeep: () => Promise<void> = async () => undefined;
 let wrangler: ChildProcess | undefined;
 let stopping = false;
 
@@ -40,7 +42,7 @@ async function stop(code: number): Promise<void> {
     if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
   }
   // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
-  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 10_000))]);
+  await Promise.race([stopCacheUpkeep().then(() => stack?.close()), new Promise((r) => setTimeout(r, 10_000))]);
   process.exit(code);
 }
 
@@ -78,6 +80,9 @@ say(
     ? `Upstash proxy: ${stack.upstash.url} → ${redact(redisUrl ?? "")}`
     : "Redis: off (set REDIS_URL to turn on the cache, idempotency keys and rate limits)",
 );
+stopCacheUpkeep = await startCacheUpkeep(stack, DEV_UPSTASH_TOKEN, say);
+if (stack.upstash)
+  say("Cache: earlier answers dropped; writes behind the API (db:seed, Studio, psql) apply within 1 s");
 
 // The stack's own bindings win over .dev.vars (blank = off, so an Upstash URL left in .dev.vars
 // cannot turn Redis on behind "Redis: off"); the Worker's other settings may come from .dev.vars.
