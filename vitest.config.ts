@@ -13,6 +13,7 @@ const NEEDS_REDIS = [
   "test/api/cors.test.ts",
   "test/api/conditional-reads.test.ts",
   "test/api/conditional-writes.test.ts",
+  "test/api/data-tools.test.ts",
   "test/api/idempotency-keys.test.ts",
 ];
 
@@ -81,6 +82,7 @@ function apiProject(name: string, redisDown: boolean, groupOrder: number) {
             STACK_UPSTASH_ORIGIN: inject("stack").upstashOrigin,
             STACK_UPSTASH_URL: inject("stack").upstashOrigin,
             STACK_UNAVAILABLE_ORIGIN: inject("stack").unavailableOrigin,
+            STACK_TOOLS: inject("stack").toolsOrigin,
             // A Redis that answers is given time, even on a loaded machine, and a slow answer
             // does not make the isolate skip it for later tests; the faults suite tries deadlines.
             ...(redisDown
