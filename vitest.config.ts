@@ -11,6 +11,7 @@ const NEEDS_REDIS = [
   "test/api/cache-invalidation-products.test.ts",
   "test/api/cache-keys.test.ts",
   "test/api/cors.test.ts",
+  "test/api/edge-role.test.ts",
   "test/api/conditional-reads.test.ts",
   "test/api/conditional-writes.test.ts",
   "test/api/data-tools.test.ts",

@@ -1,51 +1,84 @@
-// `npm run bench`: what the edge design buys, measured end to end through `wrangler dev`.
-// The Neon proxy adds DB_LATENCY_MS (default 50) to every database request, standing in for the
-// distance from an edge location to the database. Reported per scenario: p50/p95 latency and
-// database round trips per request (from the proxy's counters).
-//   BENCH_REQUESTS  requests per scenario (default 40)
-// Every answer must be the scenario's success status. The Worker gets the stack's bindings only:
-// a developer's .dev.vars (rate limits, keys, an Upstash URL) is kept out.
-import { createServer, type Socket } from "node:net";
+// `npm run bench`: one crossing of the world per request, measured. Through `wrangler dev`, with
+// the distance D (ms added per crossing) put where each topology puts it, by delaying proxies
+// (dev/delay-proxy.ts) whose counters say how many crossings a request made:
+//   edge    the Worker at the client's location; Neon AND Upstash D away
+//   placed  the Worker next to the data ([placement]); the client D away
+//   split   the edge role at the client's location, the origin role next to the data: D between them
+// Per topology, D and scenario: p50 / p95 latency, p50 minus a local `GET /` (what the request
+// costs beyond the Worker's own overhead), and crossings per request on the critical path (the
+// proxies' requests that arrived after the client asked and finished before it had its answer)
+// and in all (a cache miss also stores its answer, after answering).
+//   BENCH_REQUESTS   requests per scenario (default 30)
+//   BENCH_DISTANCES  comma-separated D values in ms (default 10,80,200)
+// Every answer must be the scenario's success status, and no request may cross D more often than
+// the design allows (GOALS): the run fails otherwise. The Workers get the stack's bindings only:
+// a developer's .dev.vars is kept out.
+import { type DelayProxy, startDelayProxy } from "./delay-proxy.ts";
 import { freePort, resolveTestRedis } from "./redis.ts";
 import { startStack } from "./stack.ts";
 import { spawnWranglerDev, waitForApi } from "./wrangler.ts";
 
-const latencyMs = Number(process.env.DB_LATENCY_MS || 50);
-const n = Number(process.env.BENCH_REQUESTS || 40);
+const n = Number(process.env.BENCH_REQUESTS || 30);
+const distances = (process.env.BENCH_DISTANCES || "10,80,200").split(",").map(Number);
 
 async function startWorker(vars: Record<string, string>): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
-  const child = spawnWranglerDev(port, vars, "ignore", "ignore");
+  const child = spawnWranglerDev(port, vars, "ignore", "ignore", [
+    "--persist-to",
+    `.wrangler/bench-${port}`,
+    "--inspector-port",
+    "0",
+  ]);
   const url = `http://127.0.0.1:${port}`;
   if (await waitForApi(url, child)) return { url, stop: () => child.kill("SIGTERM") };
   child.kill("SIGKILL");
   throw new Error("wrangler dev did not start");
 }
 
+// The most crossings of D a request may make on its critical path, per topology and request.
+const GOALS: Record<string, Record<string, number>> = {
+  edge: { "GET /": 0, hit: 1, miss: 2, write: 2, "keyed write": 2 },
+  placed: { "GET /": 1, hit: 1, miss: 1, write: 1, "keyed write": 1 },
+  split: { "GET /": 1, hit: 1, miss: 1, write: 1, "keyed write": 1, "max-stale hit": 0 },
+};
+const failures: string[] = [];
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 // REDIS_URL as given, any database: the benchmark writes cache entries but flushes nothing.
 const redis = await resolveTestRedis(process.env.REDIS_URL || undefined, false);
-const stack = await startStack({ redisUrl: redis.url, latencyMs });
+const stack = await startStack({ redisUrl: redis.url });
 if (!stack.upstash) throw new Error("bench needs Redis");
-// A Redis that accepts connections and never answers: the worst case for the 200 ms deadline.
-const sockets = new Set<Socket>();
-const blackHole = createServer((s) => sockets.add(s));
-await new Promise<void>((r) => blackHole.listen(0, "127.0.0.1", r));
-const blackHolePort = (blackHole.address() as { port: number }).port;
 
+const toNeon = await startDelayProxy(stack.neon.origin, 0);
+const toUpstash = await startDelayProxy(stack.upstash.url, 0);
 const base = { ...stack.bindings, AUTH_DISABLED: "true" };
-const live = await startWorker(base);
-// No cool-off: every request meets the hung Redis, the worst case per request.
-const hung = await startWorker({
+// The origin next to the data, and a Worker far from it (reaching both services through the delays).
+const origin = await startWorker(base);
+const far = await startWorker({
   ...base,
-  UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${blackHolePort}`,
-  REDIS_COOL_OFF_MS: "0",
+  NEON_FETCH_ENDPOINT: `${toNeon.origin}/sql`,
+  UPSTASH_REDIS_REST_URL: toUpstash.origin,
 });
+const toOrigin = await startDelayProxy(origin.url, 0);
+const edgeRole = await startWorker({ ROLE: "edge", ORIGIN_URL: toOrigin.origin });
 
-async function post(url: string, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, {
+interface Topology {
+  name: "edge" | "placed" | "split";
+  /** Where the client sends its requests. */
+  url: string;
+  /** The proxies that stand for D in this topology. */
+  distant: DelayProxy[];
+}
+const topologies: Topology[] = [
+  { name: "edge", url: far.url, distant: [toNeon, toUpstash] },
+  { name: "placed", url: toOrigin.origin, distant: [toOrigin] },
+  { name: "split", url: edgeRole.url, distant: [toOrigin] },
+];
+
+async function post(path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${origin.url}${path}`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
@@ -56,84 +89,133 @@ async function post(url: string, path: string, body: unknown): Promise<unknown> 
 
 const productIds: number[] = [];
 for (const [i, name] of ["Desk", "Chair", "Lamp"].entries()) {
-  const p = (await post(live.url, "/products", { product_name: name, price: 10 * (i + 1), cost: 5, stock: 9 })) as {
-    id: number;
-  };
-  productIds.push(p.id);
+  productIds.push(
+    ((await post("/products", { product_name: name, price: 10 * (i + 1), cost: 5, stock: 9 })) as { id: number }).id,
+  );
 }
-// One order per measured miss: a cache key is the validated path and query, so only another
-// resource (or another report range) misses.
-const orderIds = (await post(
-  live.url,
+// One order per measured miss (a cache key is the path and query), for every topology and D.
+const missOrders = (await post(
   "/orders-batch",
-  Array.from({ length: n + 1 }, () => ({ product_ids: productIds, amounts: [1, 2, 3] })),
+  Array.from({ length: Math.min(1000, n * topologies.length * distances.length + 1) }, () => ({
+    product_ids: productIds,
+    amounts: [1, 2, 3],
+  })),
 )) as number[];
-const orderId = orderIds[0] ?? 1;
-const day = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+const hitOrder = missOrders.shift() ?? 1;
+let nextMiss = 0;
 
 interface Scenario {
   name: string;
-  run: (i: number) => Promise<Response>;
-  /** What every answer must be: a figure over refused requests would measure the refusal. */
-  status?: number;
+  only?: Topology["name"];
+  status: number;
+  /** Unmeasured requests first: the hit's entry stored, the edge's copy taken. */
+  prime?: (t: Topology) => Promise<unknown>;
+  run: (t: Topology) => Promise<Response>;
 }
+const order = JSON.stringify({ product_ids: productIds, amounts: [1, 1, 1] });
 const scenarios: Scenario[] = [
-  { name: "GET /  (no database, no Redis)", run: () => fetch(`${live.url}/`) },
-  { name: "GET /orders/{id}  cache HIT", run: () => fetch(`${live.url}/orders/${orderId}`) },
-  { name: "GET /orders/{id}  cache MISS", run: (i) => fetch(`${live.url}/orders/${orderIds[i + 1]}`) },
-  { name: "GET /orders/{id}  Redis hung", run: () => fetch(`${hung.url}/orders/${orderId}`) },
+  { name: "GET /", status: 200, run: (t) => fetch(`${t.url}/`) },
   {
-    name: "GET /reports-all  cache MISS",
-    run: (i) => fetch(`${live.url}/reports-all?from=2026-01-01&to=${day(i + 200)}`),
+    name: "hit",
+    status: 200,
+    prime: async (t) => (await fetch(`${t.url}/orders/${hitOrder}`)).arrayBuffer(),
+    run: (t) => fetch(`${t.url}/orders/${hitOrder}`),
+  },
+  { name: "miss", status: 200, run: (t) => fetch(`${t.url}/orders/${missOrders[nextMiss++ % missOrders.length]}`) },
+  {
+    name: "write",
+    status: 201,
+    run: (t) =>
+      fetch(`${t.url}/orders`, { method: "POST", headers: { "Content-Type": "application/json" }, body: order }),
   },
   {
-    name: "POST /orders (3 lines)",
+    name: "keyed write",
     status: 201,
-    run: () =>
-      fetch(`${live.url}/orders`, {
+    run: (t) =>
+      fetch(`${t.url}/orders`, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ product_ids: productIds, amounts: [1, 1, 1] }),
+        headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+        body: order,
       }),
+  },
+  {
+    name: "max-stale hit",
+    only: "split",
+    status: 200,
+    prime: async (t) =>
+      (await fetch(`${t.url}/orders/${hitOrder}`, { headers: { "Cache-Control": "max-stale=600" } })).arrayBuffer(),
+    run: (t) => fetch(`${t.url}/orders/${hitOrder}`, { headers: { "Cache-Control": "max-stale=600" } }),
   },
 ];
 
-// One unmeasured call each, so isolate start-up is not counted.
-await fetch(`${live.url}/orders/${orderId}`);
-await fetch(`${hung.url}/orders/${orderId}`);
-
-console.log(`database latency ${latencyMs} ms per request, ${n} requests per scenario\n`);
-console.log(["scenario".padEnd(40), "p50 ms", "p95 ms", "db trips/req", "X-Cache"].join("  "));
-for (const s of scenarios) {
+// The Worker's own overhead: GET / straight to a local Worker, no distance anywhere.
+async function localRoot(): Promise<number> {
   const times: number[] = [];
-  const before = stack.neon.stats().requests;
-  let cache = "";
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const res = await s.run(i);
-    await res.arrayBuffer();
-    if (res.status !== (s.status ?? 200)) throw new Error(`${s.name} answered ${res.status}`);
+    await (await fetch(`${origin.url}/`)).arrayBuffer();
     times.push(performance.now() - t0);
-    cache = res.headers.get("X-Cache") ?? "";
   }
-  const trips = (stack.neon.stats().requests - before) / n;
-  times.sort((a, b) => a - b);
-  console.log(
-    [
-      s.name.padEnd(40),
-      percentile(times, 0.5).toFixed(1).padStart(6),
-      percentile(times, 0.95).toFixed(1).padStart(6),
-      trips.toFixed(2).padStart(12),
-      cache,
-    ].join("  "),
+  return percentile(
+    times.sort((a, b) => a - b),
+    0.5,
   );
 }
 
-live.stop();
-hung.stop();
-for (const s of sockets) s.destroy();
-blackHole.close();
+for (const t of topologies) await fetch(`${t.url}/`); // isolate start-up is not measured
+const rows: string[] = [];
+for (const d of distances) {
+  for (const p of [toNeon, toUpstash, toOrigin]) p.delayMs = d;
+  const overhead = await localRoot();
+  for (const t of topologies) {
+    for (const s of scenarios) {
+      if (s.only && s.only !== t.name) continue;
+      await s.prime?.(t);
+      await new Promise((r) => setTimeout(r, 2 * d + 50)); // what priming stored has landed
+      const times: number[] = [];
+      let critical = 0;
+      const before = t.distant.reduce((sum, p) => sum + p.crossings.length, 0);
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const res = await s.run(t);
+        await res.arrayBuffer();
+        const t1 = performance.now();
+        if (res.status !== s.status) throw new Error(`${t.name} ${s.name} answered ${res.status}`);
+        times.push(t1 - t0);
+        critical += t.distant.reduce(
+          (sum, p) => sum + p.crossings.filter((c) => c.arrived >= t0 && c.finished <= t1).length,
+          0,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 2 * d + 50)); // the last write-back lands
+      const all = t.distant.reduce((sum, p) => sum + p.crossings.length, 0) - before;
+      times.sort((a, b) => a - b);
+      const goal = GOALS[t.name]?.[s.name] ?? 0;
+      if (critical > goal * n)
+        failures.push(`${t.name} ${s.name} at D=${d}: ${critical / n} crossings, goal ≤ ${goal}`);
+      const p50 = percentile(times, 0.5);
+      rows.push(
+        `| ${d} | ${t.name} | ${s.name} | ${p50.toFixed(0)} | ${percentile(times, 0.95).toFixed(0)} | ${Math.max(0, p50 - overhead).toFixed(0)} | ${(critical / n).toFixed(2)} | ${(all / n).toFixed(2)} |`,
+      );
+      console.error(rows.at(-1));
+    }
+  }
+}
+
+console.log(`\n${n} requests per scenario; local GET / (the Worker's overhead) subtracted in "net"\n`);
+console.log(
+  "| D ms | topology | request | p50 ms | p95 ms | net p50 ms | crossings (critical path) | crossings (all) |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const row of rows) console.log(row);
+
+for (const w of [origin, far, edgeRole]) w.stop();
+await Promise.all([toNeon, toUpstash, toOrigin].map((p) => p.close()));
 await new Promise((r) => setTimeout(r, 500));
 await stack.close();
 await redis.close();
+if (failures.length > 0) {
+  console.error(`\nMore crossings than the design allows:\n  ${failures.join("\n  ")}`);
+  process.exit(1);
+}
 process.exit(0);

@@ -118,9 +118,10 @@ export async function invalidateAfterWrites(target: Target): Promise<string> {
 }
 
 /**
- * The local stack's stand-in for the Cron Trigger's drain (`wrangler dev` runs no Cron Trigger):
- * every `everyMs`, the outbox rows of writes made behind the API (Studio, psql) are applied, so
- * they show in the API's reads within about that time. Answers a function that stops it.
+ * The local stack's drain of the outbox, every `everyMs`. The stack also fires the Worker's Cron
+ * Trigger every minute (dev/cron.ts), whose drain does the same, but a row edited in Studio or
+ * psql should show in the API's reads about at once, and `dev:stack` may run with no Worker.
+ * Answers a function that stops it.
  */
 export function keepOutboxDrained(
   target: Pick<Target, "databaseUrl" | "fetchEndpoint">,

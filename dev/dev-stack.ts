@@ -5,8 +5,11 @@
 //   REDIS_URL      the Redis behind the Upstash proxy; unset = the one on 127.0.0.1:6379, else a
 //                  redis-server from PATH started on 4447, else none (Redis features off)
 //   DB_LATENCY_MS  delay the Neon proxy adds to every request
+//   WORKER_URL     the `wrangler dev` whose Cron Trigger the stack fires every minute
+//                  (default http://127.0.0.1:8787; nothing happens while none answers there)
 import { fileURLToPath } from "node:url";
 import { startCacheUpkeep } from "./cache-outbox.ts";
+import { startCron } from "./cron.ts";
 import { DEV_VARS_PATH, identityOf, readDevVars } from "./dev-vars.ts";
 import { DEV_PORTS, DEV_UPSTASH_TOKEN, portIsFree } from "./ports.ts";
 import { redact } from "./postgres.ts";
@@ -111,4 +114,8 @@ if (!devVars) {
   if (fixes.length === 0) say(`${DEV_VARS_PATH} matches this stack: run \`npx wrangler dev\` in another terminal.`);
   else say(`.dev.vars does not match this stack; set:\n  ${fixes.join("\n  ")}`);
 }
+// A bare `wrangler dev` fires no Cron Trigger; the stack does, on production's schedule.
+const workerUrl = process.env.WORKER_URL || "http://127.0.0.1:8787";
+startCron(workerUrl);
+say(`Cron:          ${workerUrl}/cdn-cgi/local/scheduled every minute, while a Worker answers there`);
 say("Ctrl-C stops the stack.");

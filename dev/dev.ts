@@ -1,7 +1,7 @@
 // `npm run dev`: the whole local stack in one command, no Docker and no account.
 //   DATABASE_URL   a postgres:// server to use; unset = embedded PGlite kept in .data/pglite
 //   REDIS_URL      a Redis for cache, idempotency and rate limits; unset = those features off
-//   PORT           the API's port (default 8787)
+//   PORT           the API's port (default 8787); the edge role takes PORT + 1
 //   DB_LATENCY_MS  delay the Neon proxy adds to every request, to feel an edge→database hop
 //   CORS_ORIGINS   origins browsers may call the API from (the Worker's CORS_ORIGINS binding)
 // The stack takes the fixed ports of `npm run dev:stack` (dev/ports.ts) when they are free, so
@@ -9,6 +9,7 @@
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startCacheUpkeep } from "./cache-outbox.ts";
+import { type Cron, startCron } from "./cron.ts";
 import { readDevVars } from "./dev-vars.ts";
 import { DEV_PORTS, DEV_UPSTASH_TOKEN, portIsFree } from "./ports.ts";
 import { redact } from "./postgres.ts";
@@ -28,6 +29,8 @@ function say(message: string): void {
 let stack: Stack | undefined;
 let stopCacheUpkeep: () => Promise<void> = async () => undefined;
 let wrangler: ChildProcess | undefined;
+let edge: ChildProcess | undefined;
+let cron: Cron | undefined;
 let stopping = false;
 
 async function stop(code: number): Promise<void> {
@@ -35,15 +38,19 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say("stopping…");
-  if (wrangler && wrangler.exitCode === null) {
-    const exited = new Promise((r) => wrangler?.once("exit", r));
-    wrangler.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
-  }
+  cron?.stop();
+  await Promise.all([wrangler, edge].map((child) => stopChild(child)));
   // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
   await Promise.race([stopCacheUpkeep().then(() => stack?.close()), new Promise((r) => setTimeout(r, 10_000))]);
   process.exit(code);
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
 }
 
 process.on("SIGINT", () => void stop(0));
@@ -102,17 +109,35 @@ if (fromDevVars.length > 0) {
 }
 
 wrangler = spawnWranglerDev(port, vars, "inherit");
-wrangler.once("exit", (code) => {
-  if (!stopping) {
-    say(`wrangler exited (${code})`);
-    void stop(code ?? 1);
-  }
-});
+// The edge role in front of it, as deployed (src/edge/edge-role.ts): reaching the origin by URL
+// here, by service binding in production; its cache state kept apart from the origin's.
+const edgePort = port + 1;
+edge = spawnWranglerDev(edgePort, { ROLE: "edge", ORIGIN_URL: `http://127.0.0.1:${port}` }, "ignore", "ignore", [
+  "--persist-to",
+  `${root}.wrangler/edge-state`,
+  "--inspector-port",
+  "0",
+]);
+for (const [name, child] of [
+  ["wrangler", wrangler],
+  ["wrangler (edge role)", edge],
+] as const) {
+  child.once("exit", (code) => {
+    if (!stopping) {
+      say(`${name} exited (${code})`);
+      void stop(code ?? 1);
+    }
+  });
+}
 
 if (await waitForApi(`http://127.0.0.1:${port}/`, wrangler)) {
+  cron = startCron(`http://127.0.0.1:${port}`);
+  const edgeUp = await waitForApi(`http://127.0.0.1:${edgePort}/`, edge);
   say(`API:     http://127.0.0.1:${port}`);
+  if (edgeUp)
+    say(`Edge:    http://127.0.0.1:${edgePort} (the edge role: Cache-Control: max-stale=N reads from its cache)`);
   say(`Docs:    http://127.0.0.1:${port}/docs`);
   say(`OpenAPI: http://127.0.0.1:${port}/openapi.json`);
   if (corsOrigins) say(`CORS:    ${corsOrigins}`);
-  say("Writes need no API key here (AUTH_DISABLED=true). Ctrl-C stops everything.");
+  say("Writes need no API key here (AUTH_DISABLED=true). Cron Triggers fire every minute. Ctrl-C stops everything.");
 }

@@ -27,7 +27,7 @@ const DESCRIPTION = `Products, orders, order lines and sales reports, served by 
 
 **Conditional requests.** Reads send an \`ETag\`; \`If-None-Match\` answers 304, and \`If-Match\` on PUT and DELETE of one resource answers 412 when it changed since.
 
-**Browsers (CORS).** Cross-origin calls are allowed for the origins in the \`CORS_ORIGINS\` setting. A named origin may read and write; \`*\` lets any origin read (GET, HEAD) but not write. Preflights allow \`Authorization\`, \`Content-Type\`, \`Idempotency-Key\`, \`If-Match\` and \`If-None-Match\` and are cached for two hours; answers expose \`ETag\`, \`Location\`, \`Link\`, \`X-Request-Id\`, \`X-Cache\`, \`RateLimit\`, \`RateLimit-Policy\`, \`Retry-After\` and \`Idempotent-Replayed\`. Without \`CORS_ORIGINS\` the API sends no CORS headers.`;
+**Browsers (CORS).** Cross-origin calls are allowed for the origins in the \`CORS_ORIGINS\` setting. A named origin may read and write; \`*\` lets any origin read (GET, HEAD) but not write. Preflights allow \`Authorization\`, \`Content-Type\`, \`Idempotency-Key\`, \`If-Match\` and \`If-None-Match\` and are cached for two hours; answers expose \`ETag\`, \`Location\`, \`Link\`, \`X-Request-Id\`, \`X-Cache\`, \`RateLimit\`, \`RateLimit-Policy\`, \`Retry-After\`, \`Idempotent-Replayed\` and \`Server-Timing\` (readable by the same origins: \`Timing-Allow-Origin\`). Without \`CORS_ORIGINS\` the API sends no CORS headers.`;
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",

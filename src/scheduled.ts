@@ -2,7 +2,7 @@ import { discardOutbox, drainOutbox } from "./cache/store";
 import { dbFor } from "./db/client";
 import { type Bindings, loadConfig } from "./env";
 import { redisSession } from "./lib/redis";
-import { requestScope } from "./lib/request-scope";
+import { newScope, requestScope } from "./lib/request-scope";
 import { deleteExpiredKeys } from "./services/idempotency-keys";
 import { compactSales } from "./services/sales-compaction";
 
@@ -37,7 +37,7 @@ export async function scheduled(
 ): Promise<void> {
   const config = loadConfig(env);
   const db = dbFor(config.DATABASE_URL);
-  const scope = { dbRoundTrips: 0, neonEndpoint: config.NEON_FETCH_ENDPOINT, dbTimeoutMs: config.DB_WRITE_TIMEOUT_MS };
+  const scope = newScope(config.DB_WRITE_TIMEOUT_MS, config.NEON_FETCH_ENDPOINT);
   await requestScope.run(scope, async () => {
     const sales = await part("sales", async () => ({ sales_changes_folded: await compactSales(db) }));
     const redis = redisSession({ ...config, REDIS_COOL_OFF_MS: 0 });

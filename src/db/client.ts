@@ -1,6 +1,6 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-http";
-import { requestScope } from "../lib/request-scope";
+import { requestScope, timed } from "../lib/request-scope";
 import { postgresAnswer } from "./neon-answer";
 
 // neonConfig is global to the isolate, so the driver's fetch is wrapped once here. Every HTTP
@@ -11,7 +11,9 @@ neonConfig.fetchFunction = async (input: RequestInfo | URL, init?: RequestInit) 
   const scope = requestScope.getStore();
   if (scope) scope.dbRoundTrips += 1;
   const res = scope
-    ? await fetch(scope.neonEndpoint ?? input, { ...init, signal: AbortSignal.timeout(scope.dbTimeoutMs) })
+    ? await timed("db", () =>
+        fetch(scope.neonEndpoint ?? input, { ...init, signal: AbortSignal.timeout(scope.dbTimeoutMs) }),
+      )
     : await fetch(input, init);
   return postgresAnswer(res, init?.body);
 };

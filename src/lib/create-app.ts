@@ -1,12 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { timing } from "hono/timing";
 import { writeEpilogue } from "../cache/after-write";
 import { cacheStatus } from "../cache/read-through";
 import { auth } from "../middleware/auth";
 import { canonicalPath } from "../middleware/canonical-path";
 import { clients } from "../middleware/clients";
-import { cors } from "../middleware/cors";
+import { cors, timingAllowOrigin } from "../middleware/cors";
 import { idempotency } from "../middleware/idempotency";
 import { jsonBody } from "../middleware/json-body";
 import { knownRoute } from "../middleware/known-route";
@@ -35,6 +36,8 @@ export function createRouter(): AppOpenAPI {
 export function createApp(): AppOpenAPI {
   const app = createRouter();
   app.use(requestId());
+  // Server-Timing on every answer: the total, and the database's and Redis's shares (request-logger).
+  app.use(timing({ totalDescription: "total", crossOrigin: timingAllowOrigin }));
   app.use(requestLogger);
   app.use(cacheStatus);
   // The docs page sets its own Content-Security-Policy; JSON answers load nothing.

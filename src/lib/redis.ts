@@ -1,5 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Config } from "../env";
+import { timed } from "./request-scope";
 
 /** Redis was not asked: this request already lost a call to it, or the isolate is cooling off. */
 export class RedisSkipped extends Error {
@@ -61,7 +62,7 @@ export class RedisSession {
   async run<T>(call: (redis: Redis) => Promise<T>): Promise<T> {
     if (!this.available) throw new RedisSkipped("Redis skipped for the rest of this request");
     try {
-      return await call(this.client);
+      return await timed("redis", () => call(this.client));
     } catch (err) {
       this.#failed();
       throw err;

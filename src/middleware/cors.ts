@@ -16,6 +16,7 @@ export const EXPOSED_HEADERS = [
   "X-Cache",
   "Retry-After",
   "Idempotent-Replayed",
+  "Server-Timing",
 ];
 /** Chromium's cap; browsers repeat a preflight at most this often per URL. */
 export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
@@ -59,3 +60,20 @@ export const cors = createMiddleware<AppEnv>(async (c, next) => {
   if (preflight) return c.body(null, 204);
   return next();
 });
+
+/**
+ * Who may read the Server-Timing of this answer (Timing-Allow-Origin): the origin that may read
+ * the answer itself under CORS_ORIGINS, else nobody but the API's own origin.
+ */
+export function timingAllowOrigin(c: Context<AppEnv>): string | false {
+  let policy: CorsPolicy | undefined;
+  try {
+    policy = loadConfig(c.env).CORS_ORIGINS;
+  } catch {
+    // A broken configuration already answered 500; its timings stay private.
+    return false;
+  }
+  const handler = policy ? corsFor(c, policy, false) : undefined;
+  if (handler === namedOrigin) return c.req.header("Origin") ?? false;
+  return handler === anyOrigin ? "*" : false;
+}

@@ -7,7 +7,7 @@ import { type ApiResponse, api, countRedisTrips, countRoundTrips, expectProblem 
 const APP = "https://app.example";
 const OTHER = "https://elsewhere.example";
 const ALLOW_HEADERS = "Authorization,Content-Type,Idempotency-Key,If-Match,If-None-Match";
-const EXPOSE_HEADERS = "ETag,Location,Link,X-Request-Id,X-Cache,Retry-After,Idempotent-Replayed";
+const EXPOSE_HEADERS = "ETag,Location,Link,X-Request-Id,X-Cache,Retry-After,Idempotent-Replayed,Server-Timing";
 
 /** The CORS-related headers of an answer, to compare exactly. */
 function corsHeaders(res: ApiResponse): Record<string, string> {
@@ -75,6 +75,7 @@ describe("an origin named in CORS_ORIGINS", () => {
       "cross-origin-resource-policy",
       "origin-agent-cluster",
       "referrer-policy",
+      "server-timing",
       "strict-transport-security",
       "vary",
       "x-cache",

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { products } from "../../src/db/schema";
 import { OutcomeUnknownError, UnitOfWork } from "../../src/db/unit-of-work";
-import { requestScope } from "../../src/lib/request-scope";
+import { newScope, requestScope } from "../../src/lib/request-scope";
 import { countRoundTrips, db, snapshot } from "../helpers";
 
 const row = (name: string, price: number) => ({ productName: name, price, cost: 1, stock: 1 });
@@ -123,7 +123,7 @@ describe("unit of work", () => {
       ran.push("committed");
     });
     uow.add(uow.db.insert(products).values(row("A", 1)));
-    const scope = { dbRoundTrips: 0, neonEndpoint: `${env.STACK_UNAVAILABLE_ORIGIN}/sql`, dbTimeoutMs: 1000 };
+    const scope = newScope(1000, `${env.STACK_UNAVAILABLE_ORIGIN}/sql`);
     const failure = await requestScope.run(scope, () => uow.commit(201)).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(OutcomeUnknownError);
     expect(ran).toEqual(["unknown"]);
