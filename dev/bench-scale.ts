@@ -175,7 +175,14 @@ async function seed(): Promise<void> {
     {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, DATABASE_URL: db.url, NEON_FETCH_ENDPOINT: neonProxy.url },
+      // No Redis is in front of the scratch database: a developer's Upstash settings stay out.
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        NEON_FETCH_ENDPOINT: neonProxy.url,
+        UPSTASH_REDIS_REST_URL: "",
+        UPSTASH_REDIS_REST_TOKEN: "",
+      },
     },
   );
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));

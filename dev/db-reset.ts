@@ -3,10 +3,12 @@
 //                       starts from an empty, migrated database
 //   DATABASE_URL set    drops its public schema (tables, functions) and drizzle's migration
 //                       record through Neon's protocol (NEON_FETCH_ENDPOINT for a non-Neon
-//                       host), then applies drizzle/ again: empty and migrated
+//                       host), then applies drizzle/ again: empty and migrated; every cached
+//                       answer is invalidated, at once when the API's Redis is known
 import { existsSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { invalidateAfterWrites, recordEverythingChanged } from "./cache-outbox.ts";
 import { resetDatabase } from "./migrations.ts";
 import { DEV_DATABASE_URL, DEV_NEON_ENDPOINT } from "./ports.ts";
 import { pgliteOwner } from "./postgres.ts";
@@ -28,7 +30,8 @@ if (!process.env.DATABASE_URL) {
   }
   if (!(await confirm(`Delete PGlite's database in ${pgliteDir}?`, values.yes))) fail("Nothing changed.");
   rmSync(pgliteDir, { recursive: true, force: true });
-  console.log("Deleted .data/pglite: the next `npm run dev` or `npm run dev:stack` starts from an empty database.");
+  console.log("Deleted .data/pglite: the next `npm run dev` or `npm run dev:stack` starts from an empty database,");
+  console.log("and drops whatever its Redis cached from this one.");
   process.exit(0);
 }
 
@@ -38,7 +41,11 @@ if (!(await confirm(`Drop every table and function of ${target.label}, then migr
 }
 try {
   await resetDatabase(target.databaseUrl, target.fetchEndpoint);
+  // The schema was dropped, not written row by row: no trigger saw it, so the reset says itself
+  // that everything changed.
+  await recordEverythingChanged(target);
 } catch (err) {
   fail(`Reset failed: ${rootCause(err)}`);
 }
 console.log(`Emptied and migrated ${target.label}.`);
+console.log(await invalidateAfterWrites(target));

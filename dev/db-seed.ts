@@ -1,7 +1,9 @@
 // `npm run db:seed -- [--products 1000] [--orders 10000] [--lines 30000] [--seed 1]`: fills an
 // empty database with a deterministic data set through Neon's SQL-over-HTTP protocol. The
-// database is DATABASE_URL (+ NEON_FETCH_ENDPOINT), else the running local stack.
+// database is DATABASE_URL (+ NEON_FETCH_ENDPOINT), else the running local stack. The API's read
+// cache is invalidated at once when its Redis is known (docs/data-tools.md).
 import { parseArgs } from "node:util";
+import { invalidateAfterWrites } from "./cache-outbox.ts";
 import { NotEmptyError, type SeedProgress, seedDatabase, validateSizes } from "./seed.ts";
 import { fail, resolveTarget, rootCause } from "./target.ts";
 
@@ -68,6 +70,9 @@ try {
 } catch (err) {
   if (tty) process.stderr.write("\n");
   if (err instanceof NotEmptyError) fail(err.message);
+  // The rows that did commit are in the outbox like any others.
+  console.error(await invalidateAfterWrites(target));
   fail(`Seeding failed: ${rootCause(err)}\nRows written so far stay; \`npm run db:reset\` empties the database.`);
 }
+console.log(await invalidateAfterWrites(target));
 console.log(`Done in ${seconds(started)}.`);

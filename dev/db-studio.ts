@@ -1,7 +1,8 @@
 // `npm run db:studio [-- --port 4983]`: browse and edit the data with Drizzle Studio
 // (drizzle-kit studio, opened at https://local.drizzle.studio). The database is DATABASE_URL
 // when set; else the PGlite of a running `npm run dev` / `dev:stack` (through its wire port);
-// else PGlite's folder .data/pglite, opened directly and locked while the studio runs.
+// else PGlite's folder .data/pglite, opened directly and locked while the studio runs. Rows
+// changed here reach the API's cache through cache_outbox, like every write behind the API.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -28,6 +29,13 @@ if (process.env.DATABASE_URL) {
     );
   }
 }
+
+// A trigger records every change in cache_outbox, in the change's own transaction; who applies it.
+console.log(
+  env.DRIZZLE_PGLITE_DIR
+    ? "Cached reads: no API runs on this folder now; the next stack drops what its Redis cached before."
+    : "Cached reads: your changes reach a running local stack's cache within a second, a deployed API's within a minute (its scheduled drain).",
+);
 
 const studio = spawn("drizzle-kit", ["studio", "--host", "127.0.0.1", "--port", values.port], {
   cwd: root,

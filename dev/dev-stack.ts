@@ -8,6 +8,7 @@
 //   WORKER_URL     the `wrangler dev` whose Cron Trigger the stack fires every minute
 //                  (default http://127.0.0.1:8787; nothing happens while none answers there)
 import { fileURLToPath } from "node:url";
+import { startCacheUpkeep } from "./cache-outbox.ts";
 import { startCron } from "./cron.ts";
 import { DEV_VARS_PATH, identityOf, readDevVars } from "./dev-vars.ts";
 import { DEV_PORTS, DEV_UPSTASH_TOKEN, portIsFree } from "./ports.ts";
@@ -23,6 +24,7 @@ function say(message: string): void {
 }
 
 let stack: Stack | undefined;
+let stopCacheUpkeep: () => Promise<void> = async () => undefined;
 let redis: RedisServer | undefined;
 let stopping = false;
 
@@ -32,7 +34,7 @@ async function stop(code: number): Promise<void> {
   stopping = true;
   say("stopping…");
   // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
-  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 10_000))]);
+  await Promise.race([stopCacheUpkeep().then(() => stack?.close()), new Promise((r) => setTimeout(r, 10_000))]);
   await redis?.close();
   process.exit(code);
 }
@@ -87,6 +89,9 @@ say(
     ? `Upstash proxy: ${stack.upstash.url} → ${redact(redis.url)} (${redisSource[redis.source]}), token ${DEV_UPSTASH_TOKEN}`
     : "Redis:         none (set REDIS_URL, run one on 127.0.0.1:6379 or install redis-server); cache, idempotency keys and rate limits are off",
 );
+stopCacheUpkeep = await startCacheUpkeep(stack, DEV_UPSTASH_TOKEN, say);
+if (stack.upstash)
+  say("Cache:         earlier answers dropped; writes behind the API (db:seed, Studio, psql) apply within 1 s");
 
 // What a bare `wrangler dev` must find in .dev.vars to use this stack.
 const expected: Record<string, string> = {

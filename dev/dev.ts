@@ -8,6 +8,7 @@
 // the data tools find it there; otherwise any free ports.
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { startCacheUpkeep } from "./cache-outbox.ts";
 import { type Cron, startCron } from "./cron.ts";
 import { readDevVars } from "./dev-vars.ts";
 import { DEV_PORTS, DEV_UPSTASH_TOKEN, portIsFree } from "./ports.ts";
@@ -26,6 +27,7 @@ function say(message: string): void {
 }
 
 let stack: Stack | undefined;
+let stopCacheUpkeep: () => Promise<void> = async () => undefined;
 let wrangler: ChildProcess | undefined;
 let edge: ChildProcess | undefined;
 let cron: Cron | undefined;
@@ -39,7 +41,7 @@ async function stop(code: number): Promise<void> {
   cron?.stop();
   await Promise.all([wrangler, edge].map((child) => stopChild(child)));
   // A stuck close (a query still running in PGlite) must not keep the terminal hostage.
-  await Promise.race([stack?.close(), new Promise((r) => setTimeout(r, 10_000))]);
+  await Promise.race([stopCacheUpkeep().then(() => stack?.close()), new Promise((r) => setTimeout(r, 10_000))]);
   process.exit(code);
 }
 
@@ -85,6 +87,9 @@ say(
     ? `Upstash proxy: ${stack.upstash.url} → ${redact(redisUrl ?? "")}`
     : "Redis: off (set REDIS_URL to turn on the cache, idempotency keys and rate limits)",
 );
+stopCacheUpkeep = await startCacheUpkeep(stack, DEV_UPSTASH_TOKEN, say);
+if (stack.upstash)
+  say("Cache: earlier answers dropped; writes behind the API (db:seed, Studio, psql) apply within 1 s");
 
 // The stack's own bindings win over .dev.vars (blank = off, so an Upstash URL left in .dev.vars
 // cannot turn Redis on behind "Redis: off"); the Worker's other settings may come from .dev.vars.

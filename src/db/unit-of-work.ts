@@ -1,4 +1,5 @@
 import { NeonDbError } from "@neondatabase/serverless";
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "./client";
 import { isSqlstate } from "./neon-answer";
@@ -27,6 +28,10 @@ export class OutcomeUnknownError extends Error {
 // again: serialization failure and deadlock.
 const RETRYABLE = new Set(["40001", "40P01"]);
 const MAX_TRIES = 3;
+
+// Writes made behind the API get their cache outbox row from a trigger (drizzle/0011); a batch
+// records its own (cache/after-write.ts), so it says so before its first write.
+const API_WRITER = sql`select set_config('edge.writer', 'api', true)`;
 
 /** An error that is an answer from Postgres: the batch was rolled back, definitely. */
 export function isDatabaseAnswer(err: unknown): err is NeonDbError {
@@ -103,13 +108,13 @@ export class UnitOfWork {
     entries.forEach((e, i) => {
       e.pending.index = i;
     });
-    const [first, ...rest] = entries.map((e) => e.query);
-    if (!first) {
+    const queries = entries.map((e) => e.query);
+    if (queries.length === 0) {
       this.#results = [];
     } else {
       for (let tries = 1; ; tries++) {
         try {
-          this.#results = await this.db.batch([first, ...rest]);
+          this.#results = (await this.db.batch([this.db.execute(API_WRITER), ...queries])).slice(1);
           break;
         } catch (err) {
           if (isDatabaseAnswer(err)) {

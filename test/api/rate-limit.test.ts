@@ -174,7 +174,7 @@ describe("requests refused before they could write still count", () => {
   it("a write with an invalid Idempotency-Key counts, and writes nothing", async () => {
     const ip = uniqueIp();
     const before = await snapshot();
-    const bad = { "CF-Connecting-IP": ip, "Idempotency-Key": "not visible\u00e9" };
+    const bad = { "CF-Connecting-IP": ip, "Idempotency-Key": "not visible" };
     for (let i = 0; i < 2; i++) {
       const res = await api("/products", { method: "POST", json: desk, headers: bad }, WRITES_OF_2);
       expectProblem(res, 422, "Idempotency-Key must be 1–255 visible ASCII characters", "/products");

@@ -160,3 +160,43 @@ describe("a lost invalidation does not wait for the drain, and the drain keeps u
     expect(await redis().exists("outbox:1", "outbox:2")).toBe(2);
   });
 });
+
+describe("a write made behind the API owes the cache too (db:seed, Studio, psql)", () => {
+  const outboxTags = async () => (await db().query("select tags from cache_outbox order by id")).map((r) => r.tags);
+
+  it("records its tables in the outbox in its own transaction, for the scheduled drain to apply", async () => {
+    await createProduct();
+    expect(await priceOf()).toEqual(["MISS", 100]);
+    expect(await priceOf()).toEqual(["HIT", 100]);
+    await db().query("update products set price = 120");
+    // The create's row (applied when it committed), then the update's, owed: until a drain, or a
+    // write 2 s later, applies it, the old entry may still be served.
+    expect(await outboxTags()).toEqual([["products"], ["products"]]);
+    expect(await priceOf()).toEqual(["HIT", 100]);
+    await runScheduled();
+    expect(await outboxRows()).toBe(0);
+    expect(await priceOf()).toEqual(["MISS", 120]);
+  });
+
+  it("one row per table and transaction, however many statements; the API's own writes get none", async () => {
+    await createProduct();
+    const sql = db();
+    await sql.transaction([
+      sql.query("update products set stock = stock - 1"),
+      sql.query("update products set stock = stock - 1"),
+      sql.query("insert into orders default values"),
+      sql.query(
+        "insert into orders_products (order_id, product_id, amount, unit_price, unit_cost) values (1, 1, 1, 1, 1)",
+      ),
+      sql.query("delete from orders_products"),
+    ]);
+    expect(await outboxTags()).toEqual([["products"], ["products"], ["orders"], ["order_lines"]]);
+    // An API write records its own row, as before: one, with its tags, and nothing from the trigger.
+    expect((await api("/products/1", { method: "PUT", json: { ...desk, price: 7 } })).status).toBe(200);
+    expect(await outboxTags()).toEqual([["products"], ["products"], ["orders"], ["order_lines"], ["products"]]);
+    // Nor does a write with Redis off, which records none.
+    const off = { UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "" };
+    expect((await api("/products/1", { method: "PUT", json: { ...desk, price: 8 } }, off)).status).toBe(200);
+    expect(await outboxRows()).toBe(5);
+  });
+});
