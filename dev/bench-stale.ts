@@ -66,7 +66,8 @@ const load = Array.from({ length: clients }, async () => {
 const windows: number[] = [];
 for (let i = 1; i <= probes; i++) {
   const price = 100 + i;
-  await (await fetch(`${api}/products/${created.id}`)).arrayBuffer(); // cached at the old price
+  // Cached at the old price: read until a read is served from the cache.
+  while ((await fetch(`${api}/products/${created.id}`)).headers.get("X-Cache") !== "HIT");
   // The only Upstash request that names "products" next is this write's epilogue: refused.
   await fetch(`${fault.origin}/__fault`, {
     method: "POST",
