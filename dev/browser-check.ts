@@ -8,10 +8,10 @@
 //      an API key and an Idempotency-Key, replays it, reads it back and revalidates its ETag;
 //      a page from an origin not in CORS_ORIGINS is blocked before its write is sent.
 // The API must run with CORS_ORIGINS naming the page's origin:
-//   CORS_ORIGINS=http://127.0.0.1:8788 npm run dev      # then: npm run check:browser
+//   CORS_ORIGINS=http://127.0.0.1:8789 npm run dev      # then: npm run check:browser
 // Screenshots go to .artifacts/screenshots/ (git-ignored).
 //   API_URL / argv[2]  the API (default http://127.0.0.1:8787)
-//   PAGE_PORT          the other origin's port (default: the API's port + 1)
+//   PAGE_PORT          the other origin's port (default: the API's port + 2; + 1 is the edge role)
 //   API_KEY            the bearer key to send (default browser-check-key; npm run dev accepts any)
 //   CHROMIUM           the browser (default /usr/bin/chromium)
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -23,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Locator, type Page } from "playwright-core";
 
 const api = new URL(process.argv[2] ?? process.env.API_URL ?? "http://127.0.0.1:8787").origin;
-const pagePort = Number(process.env.PAGE_PORT || Number(new URL(api).port || 80) + 1);
+const pagePort = Number(process.env.PAGE_PORT || Number(new URL(api).port || 80) + 2);
 const pageOrigin = `http://127.0.0.1:${pagePort}`;
 // Same server, another origin: localhost is not 127.0.0.1 to a browser.
 const strangerOrigin = `http://localhost:${pagePort}`;
