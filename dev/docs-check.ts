@@ -1,13 +1,38 @@
-// `npm run docs:check -- [URL]`: runs the README's ```sh blocks as a reader pastes them, against a
-// running `REDIS_URL=… npm run dev` (default http://127.0.0.1:8787; another URL replaces that one
-// in the commands). The blocks run in order in one bash session, so variables carry over. Every
+// `npm run docs:check -- [URL]`: runs the ```sh blocks of the README and then of docs/*.md (in
+// DOCS order) as a reader pastes them, against a running `REDIS_URL=… npm run dev` (default
+// http://127.0.0.1:8787; another URL replaces that one in the commands). The blocks run in order
+// in one bash session, so variables the README's walk-through sets carry over. Every
 // command must exit 0, and a `# →` comment (after the command, or on its own lines below it) is
 // the output it must print, where `…` stands for any text. ```console blocks are not run.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const README = fileURLToPath(new URL("../README.md", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** The documents whose examples run, in the order a reader meets them: the README first. */
+export function documents(): string[] {
+  const docs = readdirSync(`${ROOT}docs`)
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/${f}`);
+  return ["README.md", ...docs];
+}
+
+/**
+ * The repository paths a document names (`src/…`, `dev/…`, `test/…`, `docs/…`, `drizzle/…`,
+ * `.github/…`, `.ci/…` in backticks, and relative Markdown links) that do not exist.
+ */
+export function missingPaths(file: string): string[] {
+  const text = readFileSync(`${ROOT}${file}`, "utf8");
+  const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "";
+  const named = [...text.matchAll(/`((?:src|dev|test|docs|drizzle|\.github|\.ci)\/[A-Za-z0-9_./-]*)`/g)].map(
+    (m) => m[1] ?? "",
+  );
+  const linked = [...text.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)(#[^)]*)?\)/g)].map(
+    (m) => `${dir}${m[1] ?? ""}`,
+  );
+  return [...new Set([...named, ...linked])].filter((p) => !existsSync(`${ROOT}${p}`));
+}
 const DEFAULT_BASE = "http://127.0.0.1:8787";
 const base = (process.argv[2] ?? DEFAULT_BASE).replace(/\/$/, "");
 const MARK = "__docs_check_done__";
@@ -135,9 +160,11 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const steps = parseSteps(readFileSync(README, "utf8"));
+  const steps = documents().flatMap((file) =>
+    parseSteps(readFileSync(`${ROOT}${file}`, "utf8")).map((step) => ({ ...step, file })),
+  );
   if (steps.length === 0) {
-    console.error("docs:check: the README has no ```sh blocks");
+    console.error("docs:check: the documents have no ```sh blocks");
     process.exit(1);
   }
   const shell = new Shell();
@@ -145,7 +172,7 @@ async function main(): Promise<void> {
   for (const step of steps) {
     const command = step.command.replaceAll(DEFAULT_BASE, base);
     const { output, status } = await shell.run(command);
-    const head = `README.md:${step.line} ${command.split("\n")[0]}`;
+    const head = `${step.file}:${step.line} ${command.split("\n")[0]}`;
     const expectedOk = step.expected === undefined || matches(output, step.expected);
     if (status === 0 && expectedOk) {
       console.log(`✓ ${head}`);
@@ -159,7 +186,7 @@ async function main(): Promise<void> {
     console.log(`  output:   ${indent(output.trim()) || "(nothing)"}`);
   }
   shell.close();
-  console.log(`\ndocs:check: ${steps.length - failed} of ${steps.length} README commands ran as documented`);
+  console.log(`\ndocs:check: ${steps.length - failed} of ${steps.length} documented commands ran as documented`);
   if (failed > 0) process.exit(1);
 }
 

@@ -63,9 +63,10 @@ function origin(env: EdgeBindings): (request: Request) => Promise<Response> {
 /** A stored answer served at the edge: its age, a request id of its own, and If-None-Match honoured. */
 function served(stored: Response, ageMs: number, request: Request, id: string): Response {
   const headers = new Headers(stored.headers);
-  headers.delete(STORED_AT);
-  headers.delete("Cache-Control");
-  headers.delete("Server-Timing");
+  // Deleted before they are set, so they go out named as the origin names them.
+  for (const name of [STORED_AT, "Cache-Control", "Server-Timing", "Age", "X-Cache", "X-Request-Id"]) {
+    headers.delete(name);
+  }
   headers.set("Age", String(Math.floor(ageMs / 1000)));
   headers.set("X-Cache", "EDGE");
   headers.set("X-Request-Id", id);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { matches, parseSteps } from "../../dev/docs-check.ts";
+import { documents, matches, missingPaths, parseSteps } from "../../dev/docs-check.ts";
 
 const sample = [
   "Text.",
@@ -49,5 +49,16 @@ describe("docs:check", () => {
     expect(steps.filter((s) => s.expected !== undefined).length).toBeGreaterThan(5);
     expect(readme).not.toMatch(/API\.md|DESIGN\.md|protocols\.md|\.\.\/shared/);
     expect(readme).not.toContain("Idempotency-Key: 5f0c…");
+  });
+
+  it("finds every path and relative link the README and docs/ name in the repository", () => {
+    const missing = documents().flatMap((file) => missingPaths(file).map((path) => `${file}: ${path}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("keeps the README a quick start: at most 200 lines, with a table of contents", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    expect(readme.split("\n").length).toBeLessThanOrEqual(200);
+    expect(readme).toMatch(/## Contents/);
   });
 });
