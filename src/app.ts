@@ -1,4 +1,4 @@
-import { createApp } from "./lib/create-app";
+import { createApp } from "./create-app";
 import docs from "./routes/docs/docs.index";
 import orderLines from "./routes/order-lines/order-lines.index";
 import orders from "./routes/orders/orders.index";

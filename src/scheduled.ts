@@ -1,9 +1,9 @@
 import { discardOutbox, drainOutbox } from "./cache/store";
 import { dbFor } from "./db/client";
 import { type Bindings, loadConfig } from "./env";
+import { deleteExpiredKeys } from "./idempotency/key-statements";
 import { redisSession } from "./lib/redis";
 import { newScope, requestScope } from "./lib/request-scope";
-import { deleteExpiredKeys } from "./services/idempotency-keys";
 import { compactSales } from "./services/sales-compaction";
 
 // Expired Idempotency-Keys deleted per run; a minute's worth of keys at any sane write rate.

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { FieldError } from "../src/lib/problem";
+import type { FieldError } from "../src/problems/problem";
 import type { OrderLine } from "../src/schemas/order-lines";
 import type { Order } from "../src/schemas/orders";
 import type { Product } from "../src/schemas/products";

@@ -1,12 +1,22 @@
 import { SQL, sql } from "drizzle-orm";
 import type { IfMatch } from "../lib/conditional";
-import type { DomainCode, DomainFacts, REPLAY, Resource } from "../lib/domain-errors";
+import type { DomainCode, REPLAY } from "../problems/catalogue";
+import type { Resource } from "../resources";
 import { idArray } from "./sql-json";
 
 /**
  * A SQL expression that fails the statement, and with it the batch, with a domain error
  * (migration 0003). `facts` is JSON known here, or a jsonb expression computed in SQL.
  */
+/** What a guard knows of a failure: raise_domain's DETAIL, read back by problems/database.ts. */
+interface DomainFacts {
+  resource?: Resource;
+  id?: number | string;
+  ids?: (number | string)[];
+  /** The request field at fault, when there is one. */
+  field?: string;
+}
+
 export function raise(code: DomainCode | typeof REPLAY, facts: DomainFacts | SQL): SQL {
   const json = facts instanceof SQL ? facts : sql`${JSON.stringify(facts)}::jsonb`;
   return sql`raise_domain(${code}, ${json})`;

@@ -1,6 +1,5 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Db } from "../db/client";
-import type { UnitOfWork } from "../db/unit-of-work";
 import type { Bindings, Config } from "../env";
 import type { RedisSession } from "./redis";
 
@@ -9,7 +8,6 @@ export interface AppEnv {
   Variables: {
     config: Config;
     db: Db;
-    uow: UnitOfWork;
     /** null when Redis is not configured: the cache is off. */
     redis: RedisSession | null;
     requestId: string;

@@ -1,6 +1,5 @@
 import { createMiddleware } from "hono/factory";
 import { dbFor } from "../db/client";
-import { UnitOfWork } from "../db/unit-of-work";
 import { loadConfig } from "../env";
 import { isWrite } from "../lib/http";
 import { redisSession } from "../lib/redis";
@@ -8,7 +7,8 @@ import { requestScope } from "../lib/request-scope";
 import type { AppEnv } from "../lib/types";
 
 /**
- * Puts the request's configuration and clients on `c.var`, so handlers never construct one, and
+ * Puts the request's configuration and clients on `c.var` (the only values middleware hands on),
+ * so handlers never construct one, and
  * tells the database client where this request's SQL goes and how long it may wait.
  */
 export const clients = createMiddleware<AppEnv>(async (c, next) => {
@@ -21,7 +21,6 @@ export const clients = createMiddleware<AppEnv>(async (c, next) => {
   const db = dbFor(config.DATABASE_URL);
   c.set("config", config);
   c.set("db", db);
-  c.set("uow", new UnitOfWork(db));
   c.set("redis", redisSession(config));
   await next();
 });

@@ -1,10 +1,9 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import { ApiError } from "../lib/problem";
+import { MAX_BODY_BYTES } from "../lib/http";
 import type { AppEnv } from "../lib/types";
 import { decodeUtf8 } from "../lib/utf8";
-
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { problem } from "../problems/catalogue";
 
 const isJson = (contentType: string | undefined) =>
   contentType !== undefined && /^application\/([a-z0-9.+-]*\+)?json(\s*;|$)/i.test(contentType);
@@ -12,7 +11,7 @@ const isJson = (contentType: string | undefined) =>
 const limit = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
-    throw new ApiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes`);
+    throw problem("body_too_large", { limit: MAX_BODY_BYTES });
   },
 });
 
@@ -35,7 +34,7 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
   return limit(c, async () => {
     const contentType = c.req.header("Content-Type");
     if (!isJson(contentType)) {
-      throw new ApiError(415, `The body must be JSON (Content-Type: application/json), not ${contentType ?? "absent"}`);
+      throw problem("not_json", { contentType });
     }
     // Decoded here rather than by the platform, which would turn bytes that are not UTF-8 into
     // U+FFFD without a word: they stay visible (lib/utf8.ts), so the field they are in is refused
@@ -47,7 +46,7 @@ export const jsonBody = createMiddleware<AppEnv>(async (c, next) => {
     try {
       await c.req.json();
     } catch {
-      throw new ApiError(400, "The body is not valid JSON");
+      throw problem("invalid_json");
     }
     await next();
   });

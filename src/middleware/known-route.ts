@@ -1,9 +1,9 @@
 import type { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { notFound } from "../lib/errors";
-import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
+import { problem } from "../problems/catalogue";
+import { notFound } from "../problems/handler";
 
 /** Middleware is registered under the method "ALL"; routes under their own. */
 const isRoute = (route: { method: string }) => route.method !== "ALL";
@@ -29,9 +29,6 @@ export function knownRoute(app: Pick<Hono<AppEnv>, "routes" | "router">) {
     );
     if (allowed.length === 0) return notFound(c);
     if (allowed.includes("GET")) allowed.splice(allowed.indexOf("GET") + 1, 0, "HEAD");
-    const allow = allowed.join(", ");
-    throw new ApiError(405, `${c.req.method} is not allowed on ${c.req.path}; it allows ${allow}`, {
-      headers: { Allow: allow },
-    });
+    throw problem("method_not_allowed", { method: c.req.method, path: c.req.path, allow: allowed.join(", ") });
   });
 }

@@ -2,8 +2,8 @@ import { createMiddleware } from "hono/factory";
 import { caller } from "../lib/caller";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
-import { ApiError } from "../lib/problem";
 import type { AppEnv } from "../lib/types";
+import { problem } from "../problems/catalogue";
 
 // The period the limiters are declared with in wrangler.toml ([[ratelimits]]): the longest a
 // refused caller waits before its count starts again.
@@ -29,9 +29,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     log.warn(c, "rate limiter unavailable; letting the request through", err);
   }
   if (!allowed) {
-    throw new ApiError(429, `Rate limit for ${write ? "writes" : "reads"} reached; retry after ${PERIOD_SECONDS} s`, {
-      headers: { "Retry-After": String(PERIOD_SECONDS) },
-    });
+    throw problem("rate_limited", { writes: write, seconds: PERIOD_SECONDS });
   }
   return next();
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { STATUS_TITLES } from "../../src/lib/problem";
+import { STATUS_TITLES } from "../../src/problems/problem";
 import { api, BASE } from "../helpers";
 
 interface MediaType {

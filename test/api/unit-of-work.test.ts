@@ -19,7 +19,7 @@ describe("unit of work", () => {
     const a = uow.add(uow.db.insert(products).values(row("A", 1)).returning({ id: products.id }));
     const b = uow.add(uow.db.insert(products).values(row("B", 2)).returning({ id: products.id }));
     const n = uow.add(uow.db.execute(sql`select count(*)::int as n from products`));
-    const { roundTrips } = await countRoundTrips(() => uow.commit(200));
+    const { roundTrips } = await countRoundTrips(() => uow.commit());
     expect(roundTrips).toBe(1);
     expect(uow.result(a)).toEqual([{ id: 1 }]);
     expect(uow.result(b)).toEqual([{ id: 2 }]);
@@ -27,71 +27,40 @@ describe("unit of work", () => {
     expect(uow.result(n).rows).toEqual([{ n: 2 }]);
   });
 
-  it("leaves no trace of the first two statements when the third fails, and skips after-commit hooks", async () => {
+  it("leaves no trace of the first two statements when the third fails", async () => {
     const uow = newUnitOfWork();
-    const ran: string[] = [];
     uow.add(uow.db.insert(products).values(row("A", 1)));
     uow.add(uow.db.insert(products).values(row("B", 2)));
-    uow.add(uow.db.insert(products).values(row("C", -1)));
-    uow.afterCommit(() => {
-      ran.push("hook");
-    });
-    const failure = await uow.commit(200).then(
+    const third = uow.add(uow.db.insert(products).values(row("C", -1)));
+    const failure = await uow.commit().then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(failure).toBeInstanceOf(Error);
     const error = failure as Error & { code?: string; constraint?: string };
     expect([error.name, error.code, error.constraint]).toEqual(["NeonDbError", "23514", "products_price_range"]);
-    expect(ran).toEqual([]);
+    expect(() => uow.result(third)).toThrow("unit of work not committed yet");
     expect((await snapshot()).products).toEqual([]);
   });
 
-  it("runs after-commit hooks in order, once the batch has committed, with the changed tables", async () => {
+  it("keeps the data the statements change, each once, in the order first named", async () => {
     const uow = newUnitOfWork();
-    const seen: unknown[] = [];
     uow.changed("products");
     uow.changed("orders", "products");
-    uow.add(uow.db.insert(products).values(row("A", 1)));
-    uow.afterCommit(async () => {
-      seen.push((await snapshot()).products.length);
-    });
-    uow.afterCommit(() => {
-      seen.push([...uow.changes]);
-    });
-    await uow.commit(200);
-    expect(seen).toEqual([1, ["products", "orders"]]);
+    expect(uow.changes).toEqual(["products", "orders"]);
   });
 
   it("sends nothing when nothing was added", async () => {
     const uow = newUnitOfWork();
-    const { roundTrips } = await countRoundTrips(() => uow.commit(200));
+    const { roundTrips } = await countRoundTrips(() => uow.commit());
     expect(roundTrips).toBe(0);
   });
 
   it("refuses statements and a second commit once committed", async () => {
     const uow = newUnitOfWork();
-    await uow.commit(200);
+    await uow.commit();
     expect(() => uow.add(uow.db.insert(products).values(row("A", 1)))).toThrow("unit of work already committed");
-    await expect(uow.commit(200)).rejects.toThrow("unit of work already committed");
-  });
-
-  it("lets before-commit hooks put statements at the head and the tail of the batch", async () => {
-    const uow = newUnitOfWork();
-    const body = uow.add(uow.db.execute(sql`select count(*)::int as n from products`));
-    let head: ReturnType<typeof uow.add> | undefined;
-    let tail: ReturnType<typeof uow.add> | undefined;
-    uow.beforeCommit((u) => {
-      head = u.add(u.db.insert(products).values(row("Head", 1)), "head");
-      tail = u.add(u.db.execute(sql`select count(*)::int as n from products`), "tail");
-    });
-    uow.add(uow.db.insert(products).values(row("Body", 1)));
-    await uow.commit(201);
-    expect(uow.status).toBe(201);
-    expect(head).toBeDefined();
-    // The head ran before the body's count, the tail after everything.
-    expect(uow.result(body).rows).toEqual([{ n: 1 }]);
-    expect(tail && (uow.result(tail) as { rows: unknown[] }).rows).toEqual([{ n: 2 }]);
+    await expect(uow.commit()).rejects.toThrow("unit of work already committed");
   });
 
   it("sends the whole batch again after a deadlock, each try one round trip", async () => {
@@ -106,26 +75,19 @@ describe("unit of work", () => {
     const uow = newUnitOfWork();
     uow.add(uow.db.insert(products).values(row("A", 1)));
     uow.add(uow.db.execute(sql`select uow_deadlock_once()`));
-    const { roundTrips } = await countRoundTrips(() => uow.commit(200));
+    const { roundTrips } = await countRoundTrips(() => uow.commit());
     expect(roundTrips).toBe(2);
     expect((await snapshot()).products).toHaveLength(1);
     await db().query("drop function uow_deadlock_once()");
     await db().query("drop sequence uow_retry_probe");
   });
 
-  it("calls the outcome unknown when the batch got no answer, and runs those hooks", async () => {
+  it("calls the outcome unknown when the batch got no answer", async () => {
     const uow = newUnitOfWork();
-    const ran: string[] = [];
-    uow.onOutcomeUnknown(() => {
-      ran.push("unknown");
-    });
-    uow.afterCommit(() => {
-      ran.push("committed");
-    });
-    uow.add(uow.db.insert(products).values(row("A", 1)));
+    const added = uow.add(uow.db.insert(products).values(row("A", 1)));
     const scope = newScope(1000, `${env.STACK_UNAVAILABLE_ORIGIN}/sql`);
-    const failure = await requestScope.run(scope, () => uow.commit(201)).catch((err: unknown) => err);
+    const failure = await requestScope.run(scope, () => uow.commit()).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(OutcomeUnknownError);
-    expect(ran).toEqual(["unknown"]);
+    expect(() => uow.result(added)).toThrow("unit of work not committed yet");
   });
 });

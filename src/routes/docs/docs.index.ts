@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import swaggerUi from "swagger-ui-dist/package.json";
-import { ApiError } from "../../lib/problem";
 import type { AppEnv } from "../../lib/types";
+import { problem } from "../../problems/catalogue";
 
 // The version is in the assets' path, so a browser may keep them for good and an upgrade of
 // swagger-ui-dist is a new path.
@@ -65,7 +65,7 @@ const router = new Hono<AppEnv>()
   .get("/docs/assets/:version/:file", (c) => {
     const { version, file } = c.req.param();
     if (version !== swaggerUi.version || !ASSET_FILES.has(file)) {
-      throw new ApiError(404, `No route for GET ${c.req.path}`);
+      throw problem("no_route", { method: "GET", path: c.req.path });
     }
     return asset(c, file, "public, max-age=31536000, immutable");
   })
@@ -74,12 +74,12 @@ const router = new Hono<AppEnv>()
 
 async function asset(c: Context<AppEnv>, file: string, cacheControl: string): Promise<Response> {
   const assets = c.env.ASSETS;
-  if (!assets) throw new ApiError(404, "The docs page's files are not deployed (no ASSETS binding)");
+  if (!assets) throw problem("docs_not_deployed");
   const ifNoneMatch = c.req.header("If-None-Match");
   const res = await assets.fetch(`https://assets.local/${file}`, {
     headers: ifNoneMatch ? { "If-None-Match": ifNoneMatch } : {},
   });
-  if (!res.ok && res.status !== 304) throw new ApiError(404, `No such file: ${file}`);
+  if (!res.ok && res.status !== 304) throw problem("no_such_file", { file });
   const headers: Record<string, string> = { "Cache-Control": cacheControl };
   for (const name of ["Content-Type", "ETag"]) {
     const value = res.headers.get(name);

@@ -1,6 +1,6 @@
-import * as crud from "../../lib/crud-handlers";
 import type { OrderLineFields } from "../../schemas/order-lines";
 import * as service from "../../services/order-lines";
+import * as crud from "../crud/handlers";
 
 // What a write sets; the captured prices and times are read-only.
 const fields = ({ order_id, product_id, amount }: OrderLineFields): OrderLineFields => ({
@@ -9,4 +9,4 @@ const fields = ({ order_id, product_id, amount }: OrderLineFields): OrderLineFie
   amount,
 });
 
-export const handlers = crud.crudHandlers(service, { resource: "order_line", fields, idField: "id" });
+export const handlers = crud.crudHandlers(service, { resource: "order_line", fields });

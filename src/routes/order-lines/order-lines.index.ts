@@ -1,4 +1,4 @@
-import { crudRouter } from "../../lib/crud-router";
+import { crudRouter } from "../crud/router";
 import { handlers } from "./order-lines.handlers";
 import * as routes from "./order-lines.routes";
 

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { CACHE_TAGS } from "../../cache/tags";
-import * as crud from "../../lib/openapi/crud-routes";
 import { fastOrderLineInput } from "../../schemas/fast-checks";
 import { OrderLineInputSchema, OrderLineReplaceSchema, OrderLineSchema } from "../../schemas/order-lines";
+import * as crud from "../crud/crud-routes";
 
 // Order lines keep the old service's path, /orders_products.
-const doc: crud.ResourceDoc = { tag: "Order lines", name: "Order line" };
+const doc: crud.ResourceDoc = { tag: "Order lines", resource: "order_line" };
 const unknownOrder = { path: "order_id", message: "Unknown order ids: 99", code: "not_found" };
 
 export const count = crud.countRoute(doc, {

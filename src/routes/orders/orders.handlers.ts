@@ -1,7 +1,7 @@
-import * as crud from "../../lib/crud-handlers";
 import type { AppRouteHandler } from "../../lib/types";
 import type { OrderLinesInput } from "../../schemas/orders";
 import * as service from "../../services/orders";
+import * as crud from "../crud/handlers";
 import type * as routes from "./orders.routes";
 
 // What a write sets: the lines, as two arrays; the rest of a body is read-only or the path's id.
@@ -12,7 +12,7 @@ const list: AppRouteHandler<typeof routes.list> = crud.listHandler(service.list)
 const listAtCollection: AppRouteHandler<typeof routes.listAtCollection> = crud.listHandler(service.list);
 
 export const handlers = {
-  ...crud.crudHandlers(service, { resource: "order", fields: lines, idField: "order_id" }),
+  ...crud.crudHandlers(service, { resource: "order", fields: lines }),
   list,
   listAtCollection,
 };

@@ -1,4 +1,4 @@
-import { crudRouter } from "../../lib/crud-router";
+import { crudRouter } from "../crud/router";
 import { handlers } from "./orders.handlers";
 import * as routes from "./orders.routes";
 

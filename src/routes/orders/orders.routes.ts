@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { CACHE_TAGS } from "../../cache/tags";
-import * as crud from "../../lib/openapi/crud-routes";
 import { fastOrderInput } from "../../schemas/fast-checks";
 import {
   batchLinesFit,
@@ -9,8 +8,9 @@ import {
   OrderReplaceSchema,
   OrderSchema,
 } from "../../schemas/orders";
+import * as crud from "../crud/crud-routes";
 
-const doc: crud.ResourceDoc = { tag: "Orders", name: "Order" };
+const doc: crud.ResourceDoc = { tag: "Orders", resource: "order" };
 const unknownProducts = { path: "product_ids", message: "Unknown product ids: 98, 99", code: "not_found" };
 
 export const list = crud.listRoute(doc, {

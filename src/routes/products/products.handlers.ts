@@ -1,7 +1,7 @@
-import * as crud from "../../lib/crud-handlers";
 import type { AppRouteHandler } from "../../lib/types";
 import type { ProductFields } from "../../schemas/products";
 import * as service from "../../services/products";
+import * as crud from "../crud/handlers";
 import type * as routes from "./products.routes";
 
 // What a write sets; the rest of a body is read-only or checked against the path.
@@ -16,6 +16,6 @@ const fields = ({ product_name, price, cost, stock }: ProductFields): ProductFie
 const list: AppRouteHandler<typeof routes.list> = crud.listHandler(service.list);
 
 export const handlers = {
-  ...crud.crudHandlers(service, { resource: "product", fields, idField: "id" }),
+  ...crud.crudHandlers(service, { resource: "product", fields }),
   list,
 };

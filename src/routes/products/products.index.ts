@@ -1,4 +1,4 @@
-import { crudRouter } from "../../lib/crud-router";
+import { crudRouter } from "../crud/router";
 import { handlers } from "./products.handlers";
 import * as routes from "./products.routes";
 

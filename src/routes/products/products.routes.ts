@@ -1,12 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { CACHE_TAGS } from "../../cache/tags";
-import * as crud from "../../lib/openapi/crud-routes";
+import { problem } from "../../problems/catalogue";
 import { fastProductInput } from "../../schemas/fast-checks";
 import { ProductInputSchema, ProductReplaceSchema, ProductSchema } from "../../schemas/products";
+import * as crud from "../crud/crud-routes";
 
-const doc: crud.ResourceDoc = { tag: "Products", name: "Product" };
+const doc: crud.ResourceDoc = { tag: "Products", resource: "product" };
 const invalidPrice = { path: "price", message: "must have at most 2 decimal places", code: "custom" };
-const referenced = "Product 1 is still referenced by order lines";
+const referenced = problem("still_referenced", { resource: "product", id: "1", by: "order_line" });
 
 export const list = crud.listRoute(doc, {
   path: "/products",

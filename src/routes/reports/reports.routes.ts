@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { cached } from "../../cache/read-through";
 import { CACHE_TAGS } from "../../cache/tags";
-import { lazily } from "../../lib/openapi/lazy";
-import { errorResponses, errorStatuses } from "../../lib/openapi/problems";
-import { cachedResponses, conditionalReadParameters, PUBLIC } from "../../lib/openapi/responses";
+import { errorResponses, errorStatuses } from "../../problems/openapi";
 import { ReportQuerySchema, ReportSchema } from "../../schemas/reports";
+import { lazily } from "../crud/lazy";
+import { cachedResponses, conditionalReadParameters, PUBLIC } from "../crud/responses";
 
 export const report = createRoute({
   method: "get",

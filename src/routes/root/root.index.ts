@@ -1,4 +1,4 @@
-import { createRouter } from "../../lib/create-app";
+import { createRouter } from "../router";
 import * as handlers from "./root.handlers";
 import * as routes from "./root.routes";
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { lazily } from "../../lib/openapi/lazy";
-import { errorResponses, errorStatuses } from "../../lib/openapi/problems";
-import { jsonContent, PUBLIC } from "../../lib/openapi/responses";
+import { errorResponses, errorStatuses } from "../../problems/openapi";
+import { lazily } from "../crud/lazy";
+import { jsonContent, PUBLIC } from "../crud/responses";
 
 export const HealthSchema = z
   .object({

@@ -1,10 +1,10 @@
 import { createRoute, type z } from "@hono/zod-openapi";
+import { type FastCheck, withFastItems } from "../../lib/fast-batch";
+import { errorResponses, errorStatuses } from "../../problems/openapi";
+import type { ApiError, FieldError } from "../../problems/problem";
 import { BatchDeletedSchema, batchOf, DeletedSchema, IdListSchema, IdParamsSchema } from "../../schemas/common";
-import { type FastCheck, withFastItems } from "../fast-batch";
-import type { FieldError } from "../problem";
 import { lazily } from "./lazy";
-import { errorResponses, errorStatuses } from "./problems";
-import { BAD_ID_IN_LIST, examplePath, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
+import { BAD_ID_IN_LIST, examplePath, noun, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
 import { BEARER, jsonContent, jsonRequestBody, writeParameters, writeResponseHeaders } from "./responses";
 
 // The writes of a resource, each behind the bearer key.
@@ -39,19 +39,19 @@ export const replaceRoute = <P extends string, B extends z.ZodType, S extends z.
     request: { params: IdParamsSchema, body: jsonRequestBody(op.body, op.bodyDescription) },
     responses: lazily(() => ({
       200: {
-        ...jsonContent(op.answer, `The ${doc.name.toLowerCase()} as replaced`),
+        ...jsonContent(op.answer, `The ${noun(doc)} as replaced`),
         headers: writeResponseHeaders({ etag: true }),
       },
       ...errorResponses(errorStatuses.replaceOne, {
         instance: examplePath(op.path),
-        resource: doc.name,
+        resource: doc.resource,
         invalid: op.invalid,
       }),
     })),
   });
 
 /** DELETE of one resource: 202 `{id, deleted}`; `If-Match` may guard it. */
-export const deleteOneRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: string }) =>
+export const deleteOneRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: ApiError }) =>
   createRoute({
     method: "delete",
     ...operationFields(doc, op),
@@ -60,12 +60,12 @@ export const deleteOneRoute = <P extends string>(doc: ResourceDoc, op: Operation
     request: { params: IdParamsSchema },
     responses: lazily(() => ({
       202: {
-        ...jsonContent(DeletedSchema, `The ${doc.name.toLowerCase()} is deleted`),
+        ...jsonContent(DeletedSchema, `The ${noun(doc)} is deleted`),
         headers: writeResponseHeaders(),
       },
       ...errorResponses(errorStatuses.deleteOne, {
         instance: examplePath(op.path),
-        resource: doc.name,
+        resource: doc.resource,
         ...(op.conflict ? { conflict: op.conflict } : {}),
       }),
     })),
@@ -118,7 +118,7 @@ export const createBatchRoute = <P extends string, B extends z.ZodType, S extend
   });
 
 /** DELETE of a batch of ids, all or none: 202 `{deleted, not_found}`. */
-export const deleteBatchRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: string }) =>
+export const deleteBatchRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { conflict?: ApiError }) =>
   createRoute({
     method: "delete",
     ...operationFields(doc, op),

@@ -1,6 +1,6 @@
 import type { RouteConfig } from "@hono/zod-openapi";
-import { createRouter } from "./create-app";
-import type { AppRouteHandler } from "./types";
+import type { AppRouteHandler } from "../../lib/types";
+import { createRouter } from "../router";
 
 /** The routes of a resource's writes and reads by id, each with its handler under the same name. */
 interface CrudRoutes<C, G, N, U, D, B, X> {

@@ -1,15 +1,15 @@
 import type { Context } from "hono";
-import type { AnswerRow } from "../db/answer";
-import type { Db } from "../db/client";
-import type { JsonText } from "../db/sql-json";
-import type { Pending, UnitOfWork } from "../db/unit-of-work";
-import { commitAndAnswer } from "./commit";
-import { type IfMatch, parseIfMatch, toEtag } from "./conditional";
-import { domainError, type Resource } from "./domain-errors";
-import { linkNextPage, type PageRow, type Paging } from "./paging";
-import { assertBodyId } from "./problem";
-import { sendJson } from "./respond";
-import type { AppEnv } from "./types";
+import type { AnswerRow } from "../../db/answer";
+import type { Db } from "../../db/client";
+import type { JsonText } from "../../db/sql-json";
+import type { Pending, UnitOfWork } from "../../db/unit-of-work";
+import { type IfMatch, parseIfMatch, toEtag } from "../../lib/conditional";
+import { linkNextPage, type PageRow, type Paging } from "../../lib/paging";
+import { sendJson } from "../../lib/respond";
+import type { AppEnv } from "../../lib/types";
+import { write } from "../../pipelines/write";
+import { problem } from "../../problems/catalogue";
+import { RESOURCES, type Resource } from "../../resources";
 
 /**
  * Handlers for the routes every resource has, made from the resource's service functions: each
@@ -39,7 +39,7 @@ const getOneHandler =
   async (c: Ctx<{ param: { id: number } }>) => {
     const { id } = c.req.valid("param");
     const row = await find(c.var.db, id);
-    if (!row) throw domainError("not_found", { resource, id });
+    if (!row) throw problem("not_found", { resource, id });
     return sendJson(c, row.body, 200, { ETag: toEtag(row.version) });
   };
 
@@ -47,9 +47,9 @@ const getOneHandler =
 const createOneHandler =
   <Body, Fields, T>(create: (uow: UnitOfWork, fields: Fields) => Answer<T>, fields: (body: Body) => Fields) =>
   async (c: Ctx<{ json: Body }>) =>
-    commitAndAnswer(c, create(c.var.uow, fields(c.req.valid("json"))), 201);
+    write(c, 201, (uow) => create(uow, fields(c.req.valid("json"))));
 
-/** PUT of one: a body may repeat its id (`idField`), which must be the path's. */
+/** PUT of one: a body may repeat its id (the resource's `idField`), which must be the path's. */
 const replaceHandler =
   <Body, K extends string, Fields, T>(
     replace: (uow: UnitOfWork, id: number, fields: Fields, ifMatch: IfMatch) => Answer<T>,
@@ -59,25 +59,27 @@ const replaceHandler =
   async (c: Ctx<{ param: { id: number }; json: Body & { [F in K]?: number } }>) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    assertBodyId(idField, body[idField], id);
-    return commitAndAnswer(c, replace(c.var.uow, id, fields(body), ifMatch(c)), 200);
+    const bodyId = body[idField];
+    if (bodyId !== undefined && bodyId !== id)
+      throw problem("body_id_mismatch", { field: idField, bodyId, pathId: id });
+    return write(c, 200, (uow) => replace(uow, id, fields(body), ifMatch(c)));
   };
 
 const deleteOneHandler =
   <T>(remove: (uow: UnitOfWork, id: number, ifMatch: IfMatch) => Answer<T>) =>
   async (c: Ctx<{ param: { id: number } }>) =>
-    commitAndAnswer(c, remove(c.var.uow, c.req.valid("param").id, ifMatch(c)), 202);
+    write(c, 202, (uow) => remove(uow, c.req.valid("param").id, ifMatch(c)));
 
 const createBatchHandler =
   <Body, Fields, T>(create: (uow: UnitOfWork, fields: Fields[]) => Answer<T>, fields: (body: Body) => Fields) =>
   async (c: Ctx<{ json: Body[] }>) =>
-    commitAndAnswer(c, create(c.var.uow, c.req.valid("json").map(fields)), 201);
+    write(c, 201, (uow) => create(uow, c.req.valid("json").map(fields)));
 
 /** DELETE of a batch: each id once, in the order asked. */
 const deleteBatchHandler =
   <T>(remove: (uow: UnitOfWork, ids: number[]) => Answer<T>) =>
   async (c: Ctx<{ json: number[] }>) =>
-    commitAndAnswer(c, remove(c.var.uow, [...new Set(c.req.valid("json"))]), 202);
+    write(c, 202, (uow) => remove(uow, [...new Set(c.req.valid("json"))]));
 
 /** The service functions every resource has, by the names every service uses. */
 interface CrudService<Item, One, Many, Fields> {
@@ -92,17 +94,17 @@ interface CrudService<Item, One, Many, Fields> {
 
 /**
  * A resource's handlers for the routes `crudRouter` mounts, from its service: `fields` picks
- * what a write sets from a validated body, and a PUT body may repeat its id as `idField`.
+ * what a write sets from a validated body, and a PUT body may repeat its id (RESOURCES).
  */
-export function crudHandlers<Item, One, Many, Fields, K extends string>(
+export function crudHandlers<Item, One, Many, Fields, R extends Resource>(
   service: CrudService<Item, One, Many, Fields>,
-  options: { resource: Resource; fields: (body: Fields) => Fields; idField: K },
+  options: { resource: R; fields: (body: Fields) => Fields },
 ) {
   return {
     count: countHandler(service.count),
     getOne: getOneHandler(options.resource, service.get),
     create: createOneHandler(service.createOne, options.fields),
-    update: replaceHandler(service.replace, options.fields, options.idField),
+    update: replaceHandler(service.replace, options.fields, RESOURCES[options.resource].idField),
     remove: deleteOneHandler(service.deleteOne),
     createBatch: createBatchHandler(service.createMany, options.fields),
     deleteBatch: deleteBatchHandler(service.deleteMany),

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { cached } from "../../cache/read-through";
 import type { Tag } from "../../cache/tags";
+import { PagingQuerySchema } from "../../lib/paging";
+import { errorResponses, errorStatuses } from "../../problems/openapi";
 import { CountSchema, IdParamsSchema } from "../../schemas/common";
-import { PagingQuerySchema } from "../paging";
 import { lazily } from "./lazy";
-import { errorResponses, errorStatuses } from "./problems";
-import { examplePath, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
+import { examplePath, noun, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
 import { cachedResponses, conditionalReadParameters, PUBLIC } from "./responses";
 
 // The public, cached reads of a resource.
@@ -58,7 +58,7 @@ export const getOneRoute = <P extends string, S extends z.ZodType>(
     parameters: conditionalReadParameters,
     request: { params: IdParamsSchema },
     responses: lazily(() => ({
-      ...cachedResponses(op.schema, `The ${doc.name.toLowerCase()}`),
-      ...errorResponses(errorStatuses.readOne, { instance: examplePath(op.path), resource: doc.name }),
+      ...cachedResponses(op.schema, `The ${noun(doc)}`),
+      ...errorResponses(errorStatuses.readOne, { instance: examplePath(op.path), resource: doc.resource }),
     })),
   });

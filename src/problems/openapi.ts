@@ -1,5 +1,15 @@
 import { z } from "@hono/zod-openapi";
-import { type FieldError, PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema, STATUS_TITLES } from "../problem";
+import { MAX_BODY_BYTES } from "../lib/http";
+import type { Resource } from "../resources";
+import { problem } from "./catalogue";
+import {
+  type ApiError,
+  type FieldError,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  ProblemSchema,
+  STATUS_TITLES,
+} from "./problem";
 
 // Why a status can happen; the lists below are built from these parts.
 /** Rate limits, and the unexpected. */
@@ -84,61 +94,62 @@ function errorHeaders(status: number) {
 export interface ProblemExamples {
   /** The request path the examples' `instance` shows, e.g. `/products/1`. */
   instance: string;
-  /** For operations on one resource: its name, e.g. `Product` ("Product 1 does not exist"). */
-  resource?: string;
+  /** For operations on one resource: which ("Product 1 does not exist"). */
+  resource?: Resource;
   /** The field a 422 example names; defaults to a malformed path id. */
   invalid?: FieldError;
-  /** The 409 example's detail; defaults to a conflict with a concurrent write. */
-  conflict?: string;
+  /** The 409 example; defaults to a conflict with a concurrent write. */
+  conflict?: ApiError;
 }
 
 const EXAMPLE_REQUEST_ID = "0b9f4c1e-6a4e-4f5a-9d0c-5c1f2b7e8a90";
 const INVALID_ID: FieldError = { path: "id", message: "must be a positive integer", code: "invalid_format" };
 
-function exampleDetail(status: number, ex: ProblemExamples, write: boolean): Pick<Problem, "detail" | "errors"> {
-  const resource = `${ex.resource ?? "Resource"} 1`;
+/** A status's example: the catalogue's own problem for that status, with example facts. */
+function exampleProblem(status: number, ex: ProblemExamples, write: boolean): ApiError {
+  const resource = ex.resource ?? "product";
   switch (status) {
     case 400:
-      return { detail: "The body is not valid JSON" };
+      return problem("invalid_json");
     case 401:
-      return { detail: "Writes need an API key: send Authorization: Bearer <key>" };
+      return problem("missing_api_key");
     case 404:
-      return { detail: `${resource} does not exist` };
+      return problem("not_found", { resource, id: 1 });
     case 409:
-      return { detail: ex.conflict ?? "The write conflicted with a concurrent write; retry it" };
+      return ex.conflict ?? problem("write_conflict");
     case 412:
-      return { detail: `${resource} has changed since the ETag in If-Match` };
+      return problem("version_mismatch", { resource, id: 1 });
     case 413:
-      return { detail: "The body is larger than 1048576 bytes" };
+      return problem("body_too_large", { limit: MAX_BODY_BYTES });
     case 415:
-      return { detail: "The body must be JSON (Content-Type: application/json), not text/plain" };
+      return problem("not_json", { contentType: "text/plain" });
     case 422: {
       const invalid = ex.invalid ?? INVALID_ID;
-      return { detail: `${invalid.path}: ${invalid.message}`, errors: [invalid] };
+      return problem("invalid_request", { detail: `${invalid.path}: ${invalid.message}`, errors: [invalid] });
     }
     case 429:
-      return {
-        detail: `Rate limit for ${write ? "writes" : "reads"} reached; retry after 60 s`,
-      };
+      return problem("rate_limited", { writes: write, seconds: 60 });
     case 503:
-      return { detail: "The database cannot be reached; retry shortly" };
+      return problem("db_unreachable");
     default:
-      return { detail: `An unexpected error occurred; quote request id ${EXAMPLE_REQUEST_ID} when reporting it` };
+      return problem("unexpected", { requestId: EXAMPLE_REQUEST_ID });
   }
 }
 
 function problemResponse(status: number, ex: ProblemExamples, write: boolean) {
-  const example: Problem = {
+  const example = exampleProblem(status, ex, write);
+  const body: Problem = {
     type: "about:blank",
     title: STATUS_TITLES[status] ?? "Error",
     status,
-    ...exampleDetail(status, ex, write),
+    detail: example.detail,
+    ...(example.extra.errors ? { errors: example.extra.errors } : {}),
     instance: ex.instance,
     request_id: EXAMPLE_REQUEST_ID,
   };
   const headers = errorHeaders(status);
   return {
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema, example } },
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema, example: body } },
     description: ERROR_DESCRIPTIONS[status] ?? STATUS_TITLES[status] ?? "Error",
     ...(headers ? { headers } : {}),
   };

@@ -59,12 +59,3 @@ export class ApiError extends Error {
     super(detail);
   }
 }
-
-/** A PUT body may repeat the id it was read with; a different one is a 422. */
-export function assertBodyId(field: string, bodyId: number | undefined, pathId: number): void {
-  if (bodyId !== undefined && bodyId !== pathId) {
-    throw new ApiError(422, `${field} in the body (${bodyId}) must equal the id in the path (${pathId})`, {
-      errors: [{ path: field, message: "must equal the id in the path", code: "custom" }],
-    });
-  }
-}

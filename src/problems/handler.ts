@@ -3,11 +3,12 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { ConfigError } from "../env";
-import { apiErrorFromDb } from "./db-errors";
-import { log } from "./log";
+import { log } from "../lib/log";
+import { requestScope } from "../lib/request-scope";
+import type { AppEnv } from "../lib/types";
+import { problem } from "./catalogue";
+import { apiErrorFromDb } from "./database";
 import { ApiError, type FieldError, PROBLEM_CONTENT_TYPE, type Problem, STATUS_TITLES } from "./problem";
-import { requestScope } from "./request-scope";
-import type { AppEnv } from "./types";
 
 // An answer carries at most this many field errors (and says how many there were), so a request
 // with 50,000 unknown keys cannot make an answer larger than itself.
@@ -57,7 +58,7 @@ export function validationError(error: z.ZodError, target?: string): ApiError {
       : `${all.length} problems with the ${TARGET_NAMES[target ?? ""] ?? "request"}: ${listed}${
           all.length > errors.length ? `; and ${all.length - errors.length} more` : ""
         }`;
-  return new ApiError(422, detail, { errors, ...(all.length > errors.length ? { errorsTotal: all.length } : {}) });
+  return problem("invalid_request", { detail, errors, ...(all.length > errors.length ? { total: all.length } : {}) });
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
@@ -68,15 +69,13 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     return problemResponse(c, mapped);
   }
   if (err instanceof HTTPException && err.status < 500) {
-    // Hono's own validators and body limit speak HTTPException; keep their status, our shape.
+    // Hono's own validators and body limit speak HTTPException: its status and message are the
+    // problem, in our shape (the one status the catalogue does not decide).
     return problemResponse(c, new ApiError(err.status, err.message || STATUS_TITLES[err.status] || "Error"));
   }
   log.error(c, err instanceof ConfigError ? "configuration error" : "unhandled error", err);
-  return problemResponse(
-    c,
-    new ApiError(500, `An unexpected error occurred; quote request id ${c.get("requestId") ?? ""} when reporting it`),
-  );
+  return problemResponse(c, problem("unexpected", { requestId: c.get("requestId") ?? "" }));
 };
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>
-  problemResponse(c, new ApiError(404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  problemResponse(c, problem("no_route", { method: c.req.method, path: new URL(c.req.url).pathname }));

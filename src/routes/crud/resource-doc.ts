@@ -1,10 +1,14 @@
-import type { FieldError } from "../problem";
+import type { FieldError } from "../../problems/problem";
+import { RESOURCES, type Resource } from "../../resources";
 
-/** What every route of a resource shares: its tag in the docs, and its name in examples ("Product 1 …"). */
+/** What every route of a resource shares: its tag in the docs, and the resource (its name in examples: "Product 1 …"). */
 export interface ResourceDoc {
   tag: string;
-  name: string;
+  resource: Resource;
 }
+
+/** The resource's name in descriptions: "product", "order line". */
+export const noun = (doc: ResourceDoc) => RESOURCES[doc.resource].name.toLowerCase();
 
 export interface Operation<P extends string> {
   path: P;
