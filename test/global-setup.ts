@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
-import { resolveTestRedis } from "../dev/redis.ts";
-import { startStack } from "../dev/stack.ts";
+import { resolveTestRedis } from "../dev/stack/redis.ts";
+import { startStack } from "../dev/stack/stack.ts";
 import { startToolRunner } from "./tool-runner.ts";
 import { startUnavailableServer } from "./unavailable-server.ts";
 

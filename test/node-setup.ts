@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { resolveTestRedis } from "../dev/redis.ts";
+import { resolveTestRedis } from "../dev/stack/redis.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 // The data tools a test may run, as `npm run <name>` runs them.
-const TOOLS: Record<string, string> = { "db:seed": "dev/db-seed.ts", "db:reset": "dev/db-reset.ts" };
+const TOOLS: Record<string, string> = { "db:seed": "dev/db/db-seed.ts", "db:reset": "dev/db/db-reset.ts" };
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 

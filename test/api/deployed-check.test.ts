@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { deploymentProblems } from "../../dev/deployed-check";
+import { deploymentProblems } from "../../dev/checks/deployed-check";
 import worker from "../../src/index";
 import { BASE } from "../helpers";
 

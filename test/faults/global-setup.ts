@@ -1,10 +1,10 @@
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../dev/embedded-postgres.ts";
-import { startFaultProxy } from "../../dev/fault-proxy/server.ts";
-import { startLockHolder } from "../../dev/lock-holder.ts";
-import { type Postgres, useServer } from "../../dev/postgres.ts";
-import { resolveTestRedis } from "../../dev/redis.ts";
-import { startStack } from "../../dev/stack.ts";
+import { startFaultProxy } from "../../dev/proxies/fault-proxy/server.ts";
+import { startLockHolder } from "../../dev/proxies/lock-holder.ts";
+import { startEmbeddedPostgres } from "../../dev/stack/embedded-postgres.ts";
+import { type Postgres, useServer } from "../../dev/stack/postgres.ts";
+import { resolveTestRedis } from "../../dev/stack/redis.ts";
+import { startStack } from "../../dev/stack/stack.ts";
 
 const TOKEN = "faults-token";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FaultRule } from "../../dev/fault-proxy/server";
+import type { FaultRule } from "../../dev/proxies/fault-proxy/server";
 import { createProduct, desk } from "../fixtures";
 import { api, expectProblem, snapshot } from "../helpers";
 import { faultStats, inject } from "./support";

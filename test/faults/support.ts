@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import type { FaultRule, FaultStats } from "../../dev/fault-proxy/server";
+import type { FaultRule, FaultStats } from "../../dev/proxies/fault-proxy/server";
 
 type Service = "db" | "redis";
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { startCron } from "../../dev/cron.ts";
+import { startCron } from "../../dev/stack/cron.ts";
 
 describe("the local Cron Trigger (npm run dev, dev:stack)", () => {
   it("calls wrangler dev's scheduled endpoint with production's cron, once per period, until stopped", async () => {

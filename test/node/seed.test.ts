@@ -2,9 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetDatabase } from "../../dev/migrations.ts";
-import { NotEmptyError, seedDatabase, validateSizes } from "../../dev/seed.ts";
-import { type Stack, startStack } from "../../dev/stack.ts";
+import { NotEmptyError, seedDatabase, validateSizes } from "../../dev/db/seed.ts";
+import { resetDatabase } from "../../dev/stack/migrations.ts";
+import { type Stack, startStack } from "../../dev/stack/stack.ts";
 
 // db:seed and db:reset against PGlite behind the Neon proxy: the protocol they use everywhere.
 let stack: Stack;

@@ -21,8 +21,8 @@ import {
 } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NeonProxy, startNeonProxy } from "../../dev/neon-proxy/server";
-import { createPgliteInMemory } from "../../dev/postgres";
+import { type NeonProxy, startNeonProxy } from "../../dev/proxies/neon-proxy/server";
+import { createPgliteInMemory } from "../../dev/stack/postgres";
 
 // drizzle's neon-http driver replaces the Neon client's global date/time parsers with identity
 // functions when a db is constructed. Snapshot the defaults first, so the plain-client comparison
