@@ -1,8 +1,8 @@
 import { createApp } from "./create-app";
+import orderLines from "./order-lines/router";
+import orders from "./orders/router";
+import products from "./products/router";
 import docs from "./routes/docs/docs.index";
-import orderLines from "./routes/order-lines/order-lines.index";
-import orders from "./routes/orders/orders.index";
-import products from "./routes/products/products.index";
 import reports from "./routes/reports/reports.index";
 import root from "./routes/root/root.index";
 

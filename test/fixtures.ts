@@ -1,8 +1,8 @@
 import { expect } from "vitest";
+import type { OrderLine } from "../src/order-lines/schema";
+import type { Order } from "../src/orders/schema";
 import type { FieldError } from "../src/problems/problem";
-import type { OrderLine } from "../src/schemas/order-lines";
-import type { Order } from "../src/schemas/orders";
-import type { Product } from "../src/schemas/products";
+import type { Product } from "../src/products/schema";
 import type { Report } from "../src/schemas/reports";
 import { api, db, write, writeBypassing } from "./helpers";
 

@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { Redis } from "@upstash/redis/cloudflare";
 import { expect } from "vitest";
+import app from "../src/app";
 import type { Bindings } from "../src/env";
 import worker from "../src/index";
 
@@ -46,7 +47,47 @@ export async function api<T = unknown>(
   const type = res.headers.get("Content-Type") ?? "";
   const text = await bodyText(res);
   const body = (type.includes("json") && text.length > 0 ? JSON.parse(text) : text) as T;
+  if (res.status >= 200 && res.status < 300 && type.includes("json")) {
+    expectDeclaredShape(rest.method ?? "GET", path, res.status, body);
+  }
   return { status: res.status, headers: res.headers, body, text };
+}
+
+interface DeclaredRoute {
+  method: string;
+  pattern: RegExp;
+  responses: Record<string, { content?: Record<string, { schema?: { safeParse(v: unknown): SafeParse } }> }>;
+}
+type SafeParse = { success: true } | { success: false; error: { issues: unknown[] } };
+
+let declared: DeclaredRoute[] | undefined;
+
+/** The app's routes as its OpenAPI registry holds them, static paths before `{id}` ones. */
+function declaredRoutes(): DeclaredRoute[] {
+  declared ??= app.openAPIRegistry.definitions
+    .flatMap((d) => (d.type === "route" ? [d.route] : []))
+    .map((r) => ({
+      method: r.method.toUpperCase(),
+      pattern: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+      params: (r.path.match(/\{/g) ?? []).length,
+      responses: r.responses as DeclaredRoute["responses"],
+    }))
+    .sort((a, b) => a.params - b.params);
+  return declared;
+}
+
+/**
+ * Every 2xx JSON answer a test gets is checked against the response schema its route declares
+ * (the zod schema the OpenAPI document is made from), so a body built in SQL cannot drift from
+ * the contract unnoticed. Routes outside the registry (the document itself) are not checked.
+ */
+function expectDeclaredShape(method: string, path: string, status: number, body: unknown): void {
+  const pathname = new URL(path, BASE).pathname;
+  const route = declaredRoutes().find((r) => r.method === method.toUpperCase() && r.pattern.test(pathname));
+  const schema = route?.responses[String(status)]?.content?.["application/json"]?.schema;
+  if (!route || !schema) return;
+  const parsed = schema.safeParse(body);
+  expect(parsed.success ? [] : parsed.error.issues, `${method} ${pathname} ${status} against its schema`).toEqual([]);
 }
 
 /** SQL straight to the test database, for arranging and inspecting state around API calls. */

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { toEtag } from "../lib/conditional";
 import type { JsonText } from "./sql-json";
 
 /**
@@ -21,4 +22,19 @@ export function answerColumns(answer: { body: SQL; etag?: SQL; location?: SQL })
   return sql`set_config('edge.answer_body', (${answer.body})::text, true) as body,
     set_config('edge.answer_etag', coalesce(${answer.etag ?? sql`null`}, ''), true) as etag,
     set_config('edge.answer_location', coalesce(${answer.location ?? sql`null`}, ''), true) as location`;
+}
+
+/** What a committed write answers, and what an Idempotency-Key replay answers again. */
+export interface Answer {
+  status: 200 | 201 | 202;
+  body: string;
+  etag: string | null;
+  location: string | null;
+}
+
+export function answerHeaders(answer: Pick<Answer, "etag" | "location">): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (answer.location) headers.Location = answer.location;
+  if (answer.etag) headers.ETag = toEtag(answer.etag);
+  return headers;
 }

@@ -1,6 +1,5 @@
 import { SQL, sql } from "drizzle-orm";
 import type { IfMatch } from "../lib/conditional";
-import type { DomainCode, REPLAY } from "../problems/catalogue";
 import type { Resource } from "../resources";
 import { idArray } from "./sql-json";
 
@@ -8,6 +7,25 @@ import { idArray } from "./sql-json";
  * A SQL expression that fails the statement, and with it the batch, with a domain error
  * (migration 0003). `facts` is JSON known here, or a jsonb expression computed in SQL.
  */
+/**
+ * The codes SQL guards raise (migration 0003's raise_domain). Each is a problem of the catalogue
+ * (problems/catalogue.ts), which maps a database answer back by code alone.
+ */
+export const DOMAIN_CODES = [
+  "not_found",
+  "unknown_ids",
+  "version_mismatch",
+  "missing_for_if_match",
+  "idempotency_key_reused",
+] as const;
+export type DomainCode = (typeof DOMAIN_CODES)[number];
+
+/**
+ * Not a problem: a retry whose Idempotency-Key already committed a write. Its facts are the
+ * stored answer, which the write answers again.
+ */
+export const REPLAY = "idempotency_replay";
+
 /** What a guard knows of a failure: raise_domain's DETAIL, read back by problems/database.ts. */
 interface DomainFacts {
   resource?: Resource;

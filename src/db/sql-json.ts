@@ -28,6 +28,14 @@ export const jsonObject = (fields: Record<string, SQL>) =>
   )}) j)`;
 
 /**
+ * `jsonObject` for a body the API declares: `T` is the zod response schema's type, and the keys
+ * must be exactly its keys, so a field added to the schema and not to the SQL (or the other way
+ * round) fails to compile. Values stay SQL: the tests check each body against its schema.
+ */
+export const jsonObjectOf = <T extends object>(fields: { [K in keyof T]-?: SQL }) =>
+  jsonObject(fields as Record<string, SQL>);
+
+/**
  * A compact JSON array of `item` over the rows of the surrounding query, in `orderBy` order;
  * `[]` when there are none. An aggregate: use it where `json_agg` would go.
  */
@@ -35,4 +43,4 @@ export const jsonAgg = (item: SQL, orderBy: SQL, filter?: SQL) =>
   sql`coalesce('[' || string_agg((${item})::text, ',' order by ${orderBy})${filter ? sql` filter (where ${filter})` : sql``} || ']', '[]')::json`;
 
 /** The answer of a delete of one row `r`: `{"id":7,"deleted":true}`. */
-export const deletedJson = jsonObject({ id: sql`r.id`, deleted: sql`true` });
+export const deletedJson = jsonObjectOf<{ id: number; deleted: true }>({ id: sql`r.id`, deleted: sql`true` });

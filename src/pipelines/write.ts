@@ -6,9 +6,9 @@ import type { AnswerRow } from "../db/answer";
 import { OutcomeUnknownError, type Pending, UnitOfWork } from "../db/unit-of-work";
 import { claimKey, sealKey } from "../idempotency/key-statements";
 import { requestKey } from "../idempotency/request-key";
-import { type JsonResponse, sendAnswer, sendReplay } from "../lib/respond";
 import type { AppEnv } from "../lib/types";
 import { storedAnswer } from "../problems/database";
+import { type JsonResponse, sendAnswer, sendReplay } from "./respond";
 
 /** The statements of one write, added to its unit of work; answers the handle of its answer row. */
 export type WriteStatements<T> = (uow: UnitOfWork) => Pending<{ rows: AnswerRow<T>[] }>;

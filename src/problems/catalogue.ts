@@ -2,6 +2,8 @@ import { RESOURCES, type Resource } from "../resources";
 import { ApiError, type FieldError } from "./problem";
 
 const KEY = "must be 1–255 visible ASCII characters";
+const bearerChallenge = () => ({ "WWW-Authenticate": 'Bearer realm="api"' });
+const retryIn5 = () => ({ "Retry-After": "5" });
 
 const one = (resource: Resource | undefined) => RESOURCES[resource ?? "product"].name;
 const unknownIds = (f: { resource?: Resource; ids?: (number | string)[] }) =>
@@ -25,17 +27,17 @@ export const CATALOGUE = {
     status: 401,
     detail: () =>
       "Writes are disabled because no API keys are configured: set API_KEYS (wrangler secret put API_KEYS), or AUTH_DISABLED=true for local development",
-    headers: () => ({ "WWW-Authenticate": 'Bearer realm="api"' }),
+    headers: bearerChallenge,
   },
   missing_api_key: {
     status: 401,
     detail: () => "Writes need an API key: send Authorization: Bearer <key>",
-    headers: () => ({ "WWW-Authenticate": 'Bearer realm="api"' }),
+    headers: bearerChallenge,
   },
   invalid_api_key: {
     status: 401,
     detail: () => "The API key is not valid",
-    headers: () => ({ "WWW-Authenticate": 'Bearer realm="api"' }),
+    headers: bearerChallenge,
   },
   rate_limited: {
     status: 429,
@@ -117,17 +119,17 @@ export const CATALOGUE = {
     status: 503,
     detail: () =>
       "The write was sent but the database's answer never arrived, so its outcome is unknown. Retry it with the same Idempotency-Key to learn the outcome, or read the resource first.",
-    headers: () => ({ "Retry-After": "5" }),
+    headers: retryIn5,
   },
   db_timeout: {
     status: 503,
     detail: (f: { ms: number }) => `The database did not answer within ${f.ms} ms; retry shortly`,
-    headers: () => ({ "Retry-After": "5" }),
+    headers: retryIn5,
   },
   db_unreachable: {
     status: 503,
     detail: () => "The database cannot be reached; retry shortly",
-    headers: () => ({ "Retry-After": "5" }),
+    headers: retryIn5,
   },
   unexpected: {
     status: 500,
@@ -163,19 +165,3 @@ export function problem<C extends ProblemCode>(code: C, ...facts: Facts<C>): Api
     ...(entry.headers ? { headers: entry.headers(f) } : {}),
   });
 }
-
-/** The codes SQL guards raise (migration 0003's raise_domain), mapped back by `code` alone. */
-export const DOMAIN_CODES = [
-  "not_found",
-  "unknown_ids",
-  "version_mismatch",
-  "missing_for_if_match",
-  "idempotency_key_reused",
-] as const satisfies readonly ProblemCode[];
-export type DomainCode = (typeof DOMAIN_CODES)[number];
-
-/**
- * Not a problem: a retry whose Idempotency-Key already committed a write. Its facts are the
- * stored answer, which the write answers again.
- */
-export const REPLAY = "idempotency_replay";

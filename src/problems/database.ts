@@ -1,10 +1,11 @@
 import { NeonDbError } from "@neondatabase/serverless";
 import { z } from "zod";
+import type { Answer } from "../db/answer";
+import { DOMAIN_CODES, type DomainCode, REPLAY } from "../db/guards";
 import { isSqlstate, NotPostgresAnswerError } from "../db/neon-answer";
 import { OutcomeUnknownError } from "../db/unit-of-work";
-import type { Answer } from "../lib/respond";
 import { RESOURCE_NAMES, type Resource } from "../resources";
-import { DOMAIN_CODES, type DomainCode, problem, REPLAY } from "./catalogue";
+import { problem } from "./catalogue";
 import type { ApiError } from "./problem";
 
 /**

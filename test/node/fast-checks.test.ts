@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { withFastItems } from "../../src/lib/fast-batch";
+import { fastOrderLineInput } from "../../src/order-lines/fast-check";
+import { OrderLineInputSchema } from "../../src/order-lines/schema";
+import { fastOrderInput } from "../../src/orders/fast-check";
+import { OrderInputSchema } from "../../src/orders/schema";
+import { fastProductInput } from "../../src/products/fast-check";
+import { ProductInputSchema } from "../../src/products/schema";
 import { batchOf, MAX_INT4, MAX_MONEY } from "../../src/schemas/common";
-import { fastOrderInput, fastOrderLineInput, fastProductInput } from "../../src/schemas/fast-checks";
-import { OrderLineInputSchema } from "../../src/schemas/order-lines";
-import { OrderInputSchema } from "../../src/schemas/orders";
-import { ProductInputSchema } from "../../src/schemas/products";
+import { withFastItems } from "../../src/schemas/fast-batch";
 
 // The fast path of batch validation must never accept what zod refuses, nor answer anything else
 // than zod would: every check is held here to its schema, on ordinary items (which it must take,

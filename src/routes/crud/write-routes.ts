@@ -1,8 +1,8 @@
 import { createRoute, type z } from "@hono/zod-openapi";
-import { type FastCheck, withFastItems } from "../../lib/fast-batch";
 import { errorResponses, errorStatuses } from "../../problems/openapi";
 import type { ApiError, FieldError } from "../../problems/problem";
 import { BatchDeletedSchema, batchOf, DeletedSchema, IdListSchema, IdParamsSchema } from "../../schemas/common";
+import { type FastCheck, withFastItems } from "../../schemas/fast-batch";
 import { lazily } from "./lazy";
 import { BAD_ID_IN_LIST, examplePath, noun, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
 import { BEARER, jsonContent, jsonRequestBody, writeParameters, writeResponseHeaders } from "./responses";
@@ -89,7 +89,7 @@ function batchBody<B extends z.ZodType>(item: B, fastItem: FastCheck<z.output<B>
 
 /**
  * POST of a batch of 1–1000, all or none: 201. `fastItem` checks an item without zod
- * (lib/fast-batch.ts); `whole`, when given, bounds the batch as a whole (e.g. its lines in all).
+ * (schemas/fast-batch.ts); `whole`, when given, bounds the batch as a whole (e.g. its lines in all).
  */
 export const createBatchRoute = <P extends string, B extends z.ZodType, S extends z.ZodType>(
   doc: ResourceDoc,

@@ -1,5 +1,5 @@
-import { sendJson } from "../../lib/respond";
 import type { AppRouteHandler } from "../../lib/types";
+import { sendJson } from "../../pipelines/respond";
 import { salesReport } from "../../services/reports";
 import type { report as ReportRoute } from "./reports.routes";
 
