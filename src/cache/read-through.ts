@@ -14,7 +14,7 @@ export const cacheStatus = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** Work that may finish after the response; awaited when there is no execution context. */
-export function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promise<void> | undefined {
+function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promise<void> | undefined {
   const settled = work.then(
     () => undefined,
     (err: unknown) => log.error(c, "background work failed", err),

@@ -32,7 +32,7 @@ const MAX_TRIES = 3;
 const API_WRITER = sql`select set_config('edge.writer', 'api', true)`;
 
 /** An error that is an answer from Postgres: the batch was rolled back, definitely. */
-export function isDatabaseAnswer(err: unknown): err is NeonDbError {
+function isDatabaseAnswer(err: unknown): err is NeonDbError {
   return err instanceof NeonDbError && isSqlstate(err.code);
 }
 

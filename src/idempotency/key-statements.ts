@@ -12,7 +12,7 @@ export interface KeyClaim {
 }
 
 // At least this long; the scheduled handler deletes expired keys.
-export const KEY_TTL_HOURS = 24;
+const KEY_TTL_HOURS = 24;
 
 /**
  * The first statement of a write with an Idempotency-Key: claims the key, or fails the batch

@@ -3,7 +3,7 @@ import type { Config } from "../env";
 import { timed } from "./request-scope";
 
 /** Redis was not asked: this request already lost a call to it, or the isolate is cooling off. */
-export class RedisSkipped extends Error {
+class RedisSkipped extends Error {
   override readonly name = "RedisSkipped";
 }
 

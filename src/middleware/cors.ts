@@ -5,10 +5,10 @@ import { loadConfig } from "../env";
 import type { CorsPolicy } from "../lib/cors-policy";
 import type { AppEnv } from "../lib/types";
 
-export const READ_METHODS = ["GET", "HEAD"];
+const READ_METHODS = ["GET", "HEAD"];
 export const WRITE_METHODS = ["POST", "PUT", "DELETE"];
-export const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match"];
-export const EXPOSED_HEADERS = [
+const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match"];
+const EXPOSED_HEADERS = [
   "ETag",
   "Location",
   "Link",
@@ -19,7 +19,7 @@ export const EXPOSED_HEADERS = [
   "Server-Timing",
 ];
 /** Chromium's cap; browsers repeat a preflight at most this often per URL. */
-export const PREFLIGHT_MAX_AGE_SECONDS = 7200;
+const PREFLIGHT_MAX_AGE_SECONDS = 7200;
 
 const common = { allowHeaders: ALLOWED_HEADERS, exposeHeaders: EXPOSED_HEADERS, maxAge: PREFLIGHT_MAX_AGE_SECONDS };
 // A named origin reads and writes; its own origin is echoed back.

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Int4, PositiveId, readOnly, Timestamp } from "../schemas/common";
 
 /** An order line as its order shows it: with the product's name and the line's total. */
-export const OrderLineSummarySchema = z
+const OrderLineSummarySchema = z
   .object({
     id: z.number().int().openapi({ example: 12 }),
     product_id: z.number().int().openapi({ example: 1 }),

@@ -15,7 +15,7 @@ const unknownIds = (f: { resource?: Resource; ids?: (number | string)[] }) =>
  * examples (problems/openapi.ts) both read this one table; a domain code is also what the SQL
  * guards raise (`raise_domain`), so a database answer maps back here by code.
  */
-export const CATALOGUE = {
+const CATALOGUE = {
   invalid_json: { status: 400, detail: () => "The body is not valid JSON" },
   body_too_large: { status: 413, detail: (f: { limit: number }) => `The body is larger than ${f.limit} bytes` },
   not_json: {

@@ -34,7 +34,7 @@ export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
 const TARGET_NAMES: Record<string, string> = { json: "body", query: "query", param: "path" };
 
 /** One FieldError per broken field; unknown keys are listed one by one. */
-export function fieldErrors(error: z.ZodError, target?: string): FieldError[] {
+function fieldErrors(error: z.ZodError, target?: string): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     const base = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-export const FieldErrorSchema = z
+const FieldErrorSchema = z
   .object({
     path: z.string().openapi({ example: "amounts" }),
     message: z.string().openapi({ example: "Too small: expected array to have >=1 items" }),

@@ -20,7 +20,7 @@ export const ProductSchema = z
 export const NO_CONTROL_CHARACTERS = /^[^\x00-\x1f\x7f-\x9f]*$/;
 
 /** Postgres cannot store a lone surrogate; the platform would have stored U+FFFD in its place. */
-export const INVALID_UNICODE = "must be valid Unicode (no lone surrogate, no bytes that are not UTF-8)";
+const INVALID_UNICODE = "must be valid Unicode (no lone surrogate, no bytes that are not UTF-8)";
 
 const productFields = {
   product_name: z

@@ -3,7 +3,7 @@ import { errorResponses, errorStatuses } from "../../problems/openapi";
 import { lazily } from "../crud/lazy";
 import { jsonContent, PUBLIC } from "../crud/responses";
 
-export const HealthSchema = z
+const HealthSchema = z
   .object({
     status: z.enum(["ok", "degraded", "down"]),
     checks: z.object({
