@@ -192,7 +192,7 @@ export default defineConfig({
           // The local stack's protocol tests and other checks that need Node.
           name: "node",
           environment: "node",
-          include: ["test/proxy/**/*.test.ts", "test/node/**/*.test.ts"],
+          include: ["dev/**/*.test.ts", "test/node/**/*.test.ts"],
           sequence: { groupOrder: 3 },
           globalSetup: ["./test/node-setup.ts"],
           testTimeout: 30_000,

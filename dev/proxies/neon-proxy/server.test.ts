@@ -1,4 +1,4 @@
-// Runs in Node (vitest project "proxies"): the real Neon and drizzle clients talk to the local proxy,
+// Runs in Node (vitest project "node"): the real Neon and drizzle clients talk to the local proxy,
 // and every answer is checked against what `pg` returns from the same database directly.
 import { randomBytes } from "node:crypto";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
@@ -21,8 +21,8 @@ import {
 } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NeonProxy, startNeonProxy } from "../../dev/proxies/neon-proxy/server";
-import { createPgliteInMemory } from "../../dev/stack/postgres";
+import { createPgliteInMemory } from "../../stack/postgres";
+import { type NeonProxy, startNeonProxy } from "./server";
 
 // drizzle's neon-http driver replaces the Neon client's global date/time parsers with identity
 // functions when a db is constructed. Snapshot the defaults first, so the plain-client comparison

@@ -4,7 +4,7 @@ import { Redis } from "@upstash/redis";
 import { Redis as CloudflareRedis } from "@upstash/redis/cloudflare";
 import { Redis as IORedis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { startUpstashProxy, type UpstashProxy } from "../../dev/proxies/upstash-proxy/server.ts";
+import { startUpstashProxy, type UpstashProxy } from "./server.ts";
 
 // From test/node-setup.ts: a database index of this suite's own, so flushing it touches nothing else.
 const REDIS_URL = inject("redisUrl");
