@@ -67,15 +67,18 @@ const isDomainCode = (code: string): code is DomainCode => (DOMAIN_CODES as read
 /**
  * The foreign keys a write can break, by constraint name (drizzle/0000_init.sql): the resource
  * whose row holds the reference, the column, and the resource it names. A product still named by
- * an order line cannot be deleted (ON DELETE RESTRICT: SQLSTATE 23001); an order's lines go with it.
+ * an order line cannot be deleted (ON DELETE RESTRICT); an order's lines go with it.
  */
 const FOREIGN_KEYS: Record<string, { from: Resource; column: string; to: Resource }> = {
   orders_products_product_id_products_id_fk: { from: "order_line", column: "product_id", to: "product" },
   orders_products_order_id_orders_id_fk: { from: "order_line", column: "order_id", to: "order" },
 };
 
-/** The key's value in a key violation's DETAIL, which Postgres words `Key (<columns>)=(<values>) …`. */
-const keyValue = (detail: string | undefined) => detail?.match(/^Key \([^)]+\)=\(([^)]*)\)/)?.[1] ?? "";
+/** The key a key violation's DETAIL is about, which Postgres words `Key (<columns>)=(<values>) …`. */
+function violatedKey(detail: string | undefined): { columns: string; value: string } {
+  const m = detail?.match(/^Key \(([^)]+)\)=\(([^)]*)\)/);
+  return { columns: m?.[1] ?? "", value: m?.[2] ?? "" };
+}
 
 /**
  * Maps a database failure to the problem the client should see, by SQLSTATE and constraint, or
@@ -100,9 +103,15 @@ export function apiErrorFromDb(err: unknown, timeoutMs: number): ApiError | unde
     return problem(e.message, facts(e, DomainFactsSchema) ?? {});
   }
   const fk = FOREIGN_KEYS[e.constraint ?? ""];
-  if (fk && code === "23001")
-    return problem("still_referenced", { resource: fk.to, id: keyValue(e.detail), by: fk.from });
-  if (fk && code === "23503") return problem("missing_reference", { column: fk.column, id: keyValue(e.detail) });
+  if (fk && (code === "23001" || code === "23503")) {
+    // Both directions break the same constraint, and PostgreSQL answers ON DELETE RESTRICT with
+    // 23503 too (PGlite with 23001): the key in DETAIL tells them apart. The referencing column
+    // is a write naming a row that does not exist; the referenced one, a row still referenced.
+    const key = violatedKey(e.detail);
+    return key.columns === fk.column
+      ? problem("missing_reference", { column: fk.column, id: key.value })
+      : problem("still_referenced", { resource: fk.to, id: key.value, by: fk.from });
+  }
   if (code === "23505") return problem("duplicate");
   if (code === "40001" || code === "40P01") return problem("write_conflict");
   if (code.startsWith("08") || code === "57P01" || code === "53300") return problem("db_unreachable");
