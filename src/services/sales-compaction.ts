@@ -22,15 +22,16 @@ const fold = (name: string, table: string, keyColumns: string, key: string) => s
   )`;
 
 /**
- * `running` keeps sales_running's running totals: a change adds to every boundary after its day
- * up to the horizon (the latest boundary), and a change past the horizon moves it on, each new
- * boundary starting from the product's row at the old horizon (its total so far; a product
- * without one has sold nothing yet).
- *
  * One statement that moves up to `limit` rows of `sales_changes` into the report rollups: deleted
  * and added in one transaction, so a report (one snapshot) sees each change exactly once, folded
  * or not. Only the compaction writes the rollups, so writers never wait on it; the rollup rows are
  * taken in key order. Answers how many rows it moved.
+ *
+ * `running` keeps sales_running's running totals: a change adds to every boundary after its day
+ * up to the horizon (the latest boundary), and a change past the horizon moves it on, each new
+ * boundary starting from the product's row at the old horizon (its total so far; a product
+ * without one has sold nothing yet). A change of today touches one or two boundaries; one of a
+ * day long past touches every boundary since (8 a month).
  */
 export const compactionStatement = (limit: number): SQL => sql`
   with moved as (
