@@ -24,9 +24,29 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   WHERE extract(day FROM g) <= 29 AND (extract(day FROM g)::int - 1) % 4 = 0
 $$;
 --> statement-breakpoint
--- rebuild_report_rollups() (0009) now fills sales_running too, from sales_daily: per product, every
--- boundary from the first after its first sale up to the horizon (the first boundary after the last
--- day sold), each the running sum of the days before it.
+-- sales_running from sales_daily: per product, every boundary from the first after its first sale
+-- up to the horizon (the first boundary after the last day sold), each the running sum of the days
+-- before it. Callers hold the locks of rebuild_report_rollups().
+CREATE FUNCTION rebuild_sales_running() RETURNS void
+LANGUAGE sql VOLATILE
+SET work_mem = '256MB'
+AS $$
+  TRUNCATE sales_running;
+  INSERT INTO sales_running (at, product_id, orders, order_lines, units, revenue, cost)
+  SELECT b.at, f.product_id,
+         sum(coalesce(s.orders, 0)) OVER w, sum(coalesce(s.order_lines, 0)) OVER w, sum(coalesce(s.units, 0)) OVER w,
+         sum(coalesce(s.revenue, 0)) OVER w, sum(coalesce(s.cost, 0)) OVER w
+  FROM (SELECT product_id, sales_boundary_after(min(day)) AS first FROM sales_daily GROUP BY product_id) f
+  JOIN (SELECT sales_boundaries(sales_boundary_after(min(day)), sales_boundary_after(max(day))) AS at FROM sales_daily) b
+    ON b.at >= f.first
+  LEFT JOIN (SELECT product_id, sales_boundary_after(day) AS at, sum(orders) AS orders, sum(order_lines) AS order_lines,
+                    sum(units) AS units, sum(revenue) AS revenue, sum(cost) AS cost
+             FROM sales_daily GROUP BY 1, 2) s ON s.product_id = f.product_id AND s.at = b.at
+  WINDOW w AS (PARTITION BY f.product_id ORDER BY b.at)
+  ORDER BY b.at, f.product_id;
+$$;
+--> statement-breakpoint
+-- rebuild_report_rollups() (0009) now fills sales_running too.
 CREATE OR REPLACE FUNCTION rebuild_report_rollups() RETURNS void
 LANGUAGE sql VOLATILE
 SET work_mem = '256MB'
@@ -59,18 +79,14 @@ AS $$
         FROM sales_daily GROUP BY day) d
   LEFT JOIN (SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS orders
              FROM orders WHERE line_count > 0 GROUP BY 1) o USING (day);
-  INSERT INTO sales_running (at, product_id, orders, order_lines, units, revenue, cost)
-  SELECT b.at, f.product_id,
-         sum(coalesce(s.orders, 0)) OVER w, sum(coalesce(s.order_lines, 0)) OVER w, sum(coalesce(s.units, 0)) OVER w,
-         sum(coalesce(s.revenue, 0)) OVER w, sum(coalesce(s.cost, 0)) OVER w
-  FROM (SELECT product_id, sales_boundary_after(min(day)) AS first FROM sales_daily GROUP BY product_id) f
-  JOIN (SELECT sales_boundaries(sales_boundary_after(min(day)), sales_boundary_after(max(day))) AS at FROM sales_daily) b
-    ON b.at >= f.first
-  LEFT JOIN (SELECT product_id, sales_boundary_after(day) AS at, sum(orders) AS orders, sum(order_lines) AS order_lines,
-                    sum(units) AS units, sum(revenue) AS revenue, sum(cost) AS cost
-             FROM sales_daily GROUP BY 1, 2) s ON s.product_id = f.product_id AND s.at = b.at
-  WINDOW w AS (PARTITION BY f.product_id ORDER BY b.at)
-  ORDER BY b.at, f.product_id;
+  SELECT rebuild_sales_running();
 $$;
 --> statement-breakpoint
-SELECT rebuild_report_rollups();
+-- Only the new rollup is filled here: a whole rebuild would touch every order, and a write to
+-- orders owes the read cache an invalidation (0011's trigger) that a migration has no cause for.
+-- The lock holds writes and the compaction back until the rows are in, as the rebuild's does.
+DO $$
+BEGIN
+  LOCK TABLE sales_changes, sales_daily IN SHARE ROW EXCLUSIVE MODE;
+  PERFORM rebuild_sales_running();
+END $$;
