@@ -10,6 +10,7 @@ const TABLES = [
   "sales_monthly",
   "sales_by_product",
   "sales_by_day",
+  "sales_running",
 ];
 
 /**

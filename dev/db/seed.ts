@@ -236,6 +236,6 @@ export async function seedDatabase(
   // tables) the API keeps with every write are rebuilt from them, as the migrations do.
   await sql.query("select rebuild_report_rollups()");
   await sql.query(
-    "analyze products, orders, orders_products, sales_daily, sales_monthly, sales_by_product, sales_by_day, sales_changes",
+    "analyze products, orders, orders_products, sales_daily, sales_monthly, sales_by_product, sales_by_day, sales_running, sales_changes",
   );
 }

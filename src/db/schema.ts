@@ -176,3 +176,22 @@ export const salesByDay = pgTable("sales_by_day", {
   day: date("day", { mode: "string" }).primaryKey(),
   ...salesFigures(),
 });
+
+/**
+ * Running totals per product: each row holds the product's sales on every day before `at`, a
+ * boundary on days 1, 5, 9, 13, 17, 21, 25 and 29 of each month (sales_boundary_after(), drizzle
+ * 0012). A range is then the difference of two rows per product plus at most two days at each end
+ * (from sales_daily), whatever its length. A product has a row at every boundary after its first
+ * sale, up to the latest boundary (the horizon, past every folded day); no row before the horizon
+ * means nothing sold before it, and a boundary past the horizon is the product's total
+ * (sales_by_product). Written only by the compaction and rebuild_report_rollups().
+ */
+export const salesRunning = pgTable(
+  "sales_running",
+  {
+    at: date("at", { mode: "string" }).notNull(),
+    productId: bigint("product_id", { mode: "number" }).notNull(),
+    ...salesFigures(),
+  },
+  (t) => [primaryKey({ columns: [t.at, t.productId] })],
+);

@@ -50,34 +50,78 @@ const within = (column: SQL, { from, until }: Span) =>
 const figures = sql`orders, order_lines, units, revenue, cost`;
 const sums = sql`sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost`;
 
+/** Days of the month on which sales_running has a boundary (drizzle 0012's sales_boundary_after()). */
+const dayOfMonth = (day: string) => Number(day.slice(8, 10));
+const isBoundary = (day: string) => dayOfMonth(day) <= 29 && (dayOfMonth(day) - 1) % 4 === 0;
+const boundaryAtOrBefore = (day: string) =>
+  addDays(monthOf(day), Math.floor((Math.min(dayOfMonth(day), 29) - 1) / 4) * 4);
+const boundaryAfter = (day: string) =>
+  dayOfMonth(day) >= 29
+    ? nextMonth(monthOf(day))
+    : addDays(monthOf(day), Math.floor((dayOfMonth(day) - 1) / 4 + 1) * 4);
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+/** The boundary nearest a day (the day itself if it is one): at most 2 days away. */
+export const nearestBoundary = (day: string) => {
+  if (isBoundary(day)) return day;
+  const before = boundaryAtOrBefore(day);
+  const after = boundaryAfter(day);
+  return daysBetween(before, day) <= daysBetween(day, after) ? before : after;
+};
+/** Up to this many days, a range is summed from its day rows rather than from two running totals. */
+const DIRECT_DAYS = 8;
+
+const signed = (sign: 1 | -1) =>
+  sign === 1
+    ? figures
+    : sql`-orders as orders, -order_lines as order_lines, -units as units, -revenue as revenue, -cost as cost`;
+
+/** One day's rows of sales_daily, in product order (its key), with `sign`. */
+const dayRows = (day: string, sign: 1 | -1) =>
+  sql`select product_id, ${signed(sign)} from sales_daily where day = ${day}::date`;
+
 /**
- * The rollup rows of the range, with `columns`, from those products only where `products` is
- * given: the whole months, the edge days and the changes of its days not yet compacted (at most
- * two months' worth of day rows and one row per product and month).
+ * Every product's sales on the days before `day` (a half-open range end) times `sign`: the
+ * running total at the nearest boundary, or past the horizon the product's total, and the at most
+ * two days between that boundary and `day`. Each part comes in product order, so the parts merge.
  */
-function rangeRows(range: ReportRange, columns: SQL, products?: SQL): SQL {
-  const { days, months, edges } = splitRange(range);
-  const only = products ? sql` and product_id in (${products})` : sql``;
+function salesBefore(day: string, sign: 1 | -1): SQL[] {
+  const at = nearestBoundary(day);
   const parts = [
-    ...(months ? [sql`select ${columns} from sales_monthly where ${within(sql`month`, months)}${only}`] : []),
-    ...(edges.length
-      ? [
-          sql`select ${columns} from sales_daily where (${sql.join(
-            edges.map((e) => sql`(${within(sql`day`, e)})`),
-            sql` or `,
-          )})${only}`,
-        ]
-      : []),
-    sql`select ${columns} from sales_changes where product_id is not null and ${within(sql`day`, days)}${only}`,
+    sql`select product_id, ${signed(sign)} from sales_running where at = ${at}::date`,
+    sql`select product_id, ${signed(sign)} from sales_by_product
+        where ${at}::date > (select coalesce(max(at), '-infinity'::date) from sales_running)`,
   ];
+  for (let d = at; d < day; d = addDays(d, 1)) parts.push(dayRows(d, sign));
+  for (let d = day; d < at; d = addDays(d, 1)) parts.push(dayRows(d, sign === 1 ? -1 : 1));
+  return parts;
+}
+
+/**
+ * The rows per product whose sum is the range's sales: a short range its day rows; a longer one
+ * the difference of the sales before its end and before its start (two running totals per product
+ * and at most four days, whatever its length); and the changes of its days not yet compacted.
+ */
+function rangeRows(range: ReportRange): SQL {
+  const { days } = splitRange(range);
+  const short = days.from !== null && days.until !== null && daysBetween(days.from, days.until) <= DIRECT_DAYS;
+  const parts = short
+    ? [sql`select product_id, ${figures} from sales_daily where ${within(sql`day`, days)}`]
+    : [
+        ...(days.until === null
+          ? [sql`select product_id, ${figures} from sales_by_product`]
+          : salesBefore(days.until, 1)),
+        ...(days.from === null ? [] : salesBefore(days.from, -1)),
+      ];
+  parts.push(
+    sql`select product_id, ${figures} from sales_changes where product_id is not null and ${within(sql`day`, days)}`,
+  );
   return sql.join(parts, sql` union all `);
 }
 
 /**
  * The first `limit` products by revenue over the range, with all their figures. All time reads one
- * row per product plus the changes not yet compacted. A range ranks its products on revenue
- * alone (the fewest sums over the most rows), then sums the other figures for the ranked
- * products only, through the rollups' keys. Products without lines in the range are left out.
+ * row per product plus the changes not yet compacted; a range at most two running totals and four
+ * days per product (rangeRows). Products without lines in the range are left out.
  */
 function rankedProducts(range: ReportRange, limit: number): SQL {
   if (range.from === null && range.to === null) {
@@ -93,17 +137,11 @@ function rankedProducts(range: ReportRange, limit: number): SQL {
       where coalesce(b.order_lines, 0) + coalesce(c.order_lines, 0) > 0
       order by revenue desc, product_id limit ${limit}`;
   }
-  const top = sql`select product_id from top`;
   return sql`
-    with top as materialized (
-      select product_id, sum(revenue) as revenue
-      from (${rangeRows(range, sql`product_id, order_lines, revenue`)}) parts
-      group by product_id having sum(order_lines) > 0
-      order by 2 desc, 1 limit ${limit}
-    )
     select product_id, ${sums}
-    from (${rangeRows(range, sql`product_id, ${figures}`, top)}) parts
-    group by product_id`;
+    from (${rangeRows(range)}) parts
+    group by product_id having sum(order_lines) > 0
+    order by 5 desc, 1 limit ${limit}`;
 }
 
 /**

@@ -26,6 +26,12 @@ const fold = (name: string, table: string, keyColumns: string, key: string) => s
  * and added in one transaction, so a report (one snapshot) sees each change exactly once, folded
  * or not. Only the compaction writes the rollups, so writers never wait on it; the rollup rows are
  * taken in key order. Answers how many rows it moved.
+ *
+ * `running` keeps sales_running's running totals: a change adds to every boundary after its day
+ * up to the horizon (the latest boundary), and a change past the horizon moves it on, each new
+ * boundary starting from the product's row at the old horizon (its total so far; a product
+ * without one has sold nothing yet). A change of today touches one or two boundaries; one of a
+ * day long past touches every boundary since (8 a month).
  */
 export const compactionStatement = (limit: number): SQL => sql`
   with moved as (
@@ -38,6 +44,26 @@ export const compactionStatement = (limit: number): SQL => sql`
   ${fold("daily", "sales_daily", "day, product_id", "day, product_id")},
   ${fold("monthly", "sales_monthly", "month, product_id", "date_trunc('month', day)::date, product_id")},
   ${fold("by_product", "sales_by_product", "product_id", "product_id")},
+  horizon as (
+    select (select max(at) from sales_running) as old,
+           greatest((select max(at) from sales_running),
+                    (select max(sales_boundary_after(day)) from moved where product_id is not null)) as new
+  ),
+  running as (
+    insert into sales_running as s (at, product_id, ${sql.raw(figures.join(", "))})
+    select at, product_id, ${sums}
+    from (
+      select b.at, m.product_id, ${sql.raw(figures.map((f) => `m.${f}`).join(", "))}
+      from moved m cross join horizon h cross join lateral sales_boundaries(sales_boundary_after(m.day), h.new) b(at)
+      where m.product_id is not null
+      union all
+      select b.at, r.product_id, ${sql.raw(figures.map((f) => `r.${f}`).join(", "))}
+      from horizon h join sales_running r on r.at = h.old
+      cross join lateral sales_boundaries(h.old + 1, h.new) b(at)
+    ) x
+    group by at, product_id order by at, product_id
+    on conflict (at, product_id) do update set ${added}
+  ),
   by_day as (
     insert into sales_by_day as s (day, ${sql.raw(figures.join(", "))})
     select day, coalesce(sum(orders) filter (where product_id is null), 0), sum(order_lines), sum(units),

@@ -59,6 +59,12 @@ const CHOSEN: [string | null, string | null][] = [
   [null, "2026-01-31"],
   [null, "2025-12-01"],
   [null, "2026-02-13"],
+  // Past the last day sold before the writes of today, so past the running totals' horizon until
+  // the compaction moves it on to today.
+  ["2026-02-10", "2026-06-30"],
+  ["2026-03-01", "2026-11-30"],
+  ["2026-04-15", "2026-05-02"],
+  [null, "2026-10-14"],
 ];
 
 async function arrange(rand: () => number) {

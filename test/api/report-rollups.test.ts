@@ -44,7 +44,27 @@ describe("report rollups", () => {
     expect(compacted.byDay.length).toBeGreaterThan(0);
     await forgetCachedReports();
     await expectReportFromLines(null, null);
+    // Ranges read the running totals the compaction started from nothing (the orders are today's):
+    // ranges around today and inside it, ending on either side of a boundary.
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const ranges: [string | null, string | null][] = [
+      [day(0), day(0)],
+      [day(-1), day(0)],
+      [day(0), day(1)],
+      [day(-20), day(20)],
+      [day(-9), day(3)],
+      [day(-3), day(9)],
+      [null, day(0)],
+      [day(0), null],
+      [null, day(-1)],
+      [day(1), null],
+      [day(-40), day(-10)],
+      [day(10), day(40)],
+    ];
+    for (const [from, to] of ranges) await expectReportFromLines(from, to);
     await db().query("select rebuild_report_rollups()");
+    await forgetCachedReports();
+    for (const [from, to] of ranges) await expectReportFromLines(from, to);
     expect(await rollupRows()).toEqual(compacted);
   });
 
