@@ -8,23 +8,14 @@ import { requestScope } from "../lib/request-scope";
 import type { AppEnv } from "../lib/types";
 import { problem } from "./catalogue";
 import { apiErrorFromDb } from "./database";
-import { ApiError, type FieldError, PROBLEM_CONTENT_TYPE, type Problem, STATUS_TITLES } from "./problem";
+import { ApiError, type FieldError, PROBLEM_CONTENT_TYPE, problemBody, STATUS_TITLES } from "./problem";
 
 // An answer carries at most this many field errors (and says how many there were), so a request
 // with 50,000 unknown keys cannot make an answer larger than itself.
 const MAX_FIELD_ERRORS = 50;
 
 export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
-  const body: Problem = {
-    type: "about:blank",
-    title: STATUS_TITLES[error.status] ?? "Error",
-    status: error.status,
-    detail: error.detail,
-    instance: new URL(c.req.url).pathname,
-    request_id: c.get("requestId") ?? "",
-    ...(error.extra.errors ? { errors: error.extra.errors } : {}),
-    ...(error.extra.errorsTotal ? { errors_total: error.extra.errorsTotal } : {}),
-  };
+  const body = problemBody(error, new URL(c.req.url).pathname, c.get("requestId") ?? "");
   return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, {
     "Content-Type": PROBLEM_CONTENT_TYPE,
     ...error.extra.headers,

@@ -6,8 +6,8 @@ import {
   type ApiError,
   type FieldError,
   PROBLEM_CONTENT_TYPE,
-  type Problem,
   ProblemSchema,
+  problemBody,
   STATUS_TITLES,
 } from "./problem";
 
@@ -138,15 +138,7 @@ function exampleProblem(status: number, ex: ProblemExamples, write: boolean): Ap
 
 function problemResponse(status: number, ex: ProblemExamples, write: boolean) {
   const example = exampleProblem(status, ex, write);
-  const body: Problem = {
-    type: "about:blank",
-    title: STATUS_TITLES[status] ?? "Error",
-    status,
-    detail: example.detail,
-    ...(example.extra.errors ? { errors: example.extra.errors } : {}),
-    instance: ex.instance,
-    request_id: EXAMPLE_REQUEST_ID,
-  };
+  const body = problemBody(example, ex.instance, EXAMPLE_REQUEST_ID);
   const headers = errorHeaders(status);
   return {
     content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema, example: body } },

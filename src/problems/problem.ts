@@ -59,3 +59,17 @@ export class ApiError extends Error {
     super(detail);
   }
 }
+
+/** The problem+json body of `error`, as answered at `instance` for request `requestId`. */
+export function problemBody(error: ApiError, instance: string, requestId: string): Problem {
+  return {
+    type: "about:blank",
+    title: STATUS_TITLES[error.status] ?? "Error",
+    status: error.status,
+    detail: error.detail,
+    instance,
+    request_id: requestId,
+    ...(error.extra.errors ? { errors: error.extra.errors } : {}),
+    ...(error.extra.errorsTotal ? { errors_total: error.extra.errorsTotal } : {}),
+  };
+}
