@@ -2,8 +2,8 @@ import { createApp } from "./create-app";
 import orderLines from "./order-lines/router";
 import orders from "./orders/router";
 import products from "./products/router";
+import reports from "./reports/router";
 import docs from "./routes/docs/docs.index";
-import reports from "./routes/reports/reports.index";
 import root from "./routes/root/root.index";
 
 // Chained, so the app's type carries every route for hono/client (`hc<AppType>`).

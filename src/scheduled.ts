@@ -4,7 +4,7 @@ import { type Bindings, loadConfig } from "./env";
 import { deleteExpiredKeys } from "./idempotency/key-statements";
 import { redisSession } from "./lib/redis";
 import { newScope, requestScope } from "./lib/request-scope";
-import { compactSales } from "./services/sales-compaction";
+import { compactSales } from "./reports/compaction";
 
 // Expired Idempotency-Keys deleted per run; a minute's worth of keys at any sane write rate.
 const EXPIRED_KEYS_PER_RUN = 5_000;

@@ -3,7 +3,7 @@ import type { OrderLine } from "../src/order-lines/schema";
 import type { Order } from "../src/orders/schema";
 import type { FieldError } from "../src/problems/problem";
 import type { Product } from "../src/products/schema";
-import type { Report } from "../src/schemas/reports";
+import type { Report } from "../src/reports/schema";
 import { api, db, write, writeBypassing } from "./helpers";
 
 // The API's shapes, declared once with the OpenAPI document (src/schemas/).

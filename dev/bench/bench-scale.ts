@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
-import { COMPACT_ROWS, compactionStatement } from "../../src/services/sales-compaction.ts";
+import { COMPACT_ROWS, compactionStatement } from "../../src/reports/compaction.ts";
 import { startNeonProxy } from "../proxies/neon-proxy/server.ts";
 import { applyMigrations } from "../stack/migrations.ts";
 import { createScratchDatabase, type Postgres, redact, useServer } from "../stack/postgres.ts";
@@ -540,7 +540,7 @@ async function post(api: string, path: string, body: unknown): Promise<{ status:
   return { status: res.status, ms: performance.now() - t0 };
 }
 
-/** The rollup's CTE in an order write (src/db/rollups.ts), cut out to price the write without it. */
+/** The rollup's CTE in an order write (src/reports/rollups.ts), cut out to price the write without it. */
 const ROLLUP_CTE =
   /,\s*change_pairs as \([\s\S]*?rolled as \(\s*insert into sales_changes[\s\S]*?where d\.orders <> 0\s*group by 1\s*\)/;
 

@@ -102,7 +102,7 @@ export const lockLinesOf = (orderIds: readonly number[]) =>
  * Locks the orders that a write of lines changes, in id order: those of `lineIds` (locked by an
  * earlier statement, so they cannot move to another order meanwhile) and `orderIds`. The report
  * rollups count an order's distinct products from the lines the next statement sees, which is
- * every line committed before it once its orders are locked (src/db/rollups.ts).
+ * every line committed before it once its orders are locked (src/reports/rollups.ts).
  */
 export const lockOrdersOf = (lineIds: readonly number[], orderIds: readonly number[]) =>
   sql`select id from orders

@@ -3,12 +3,12 @@ import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { type Check, guard, guardPasses, lockOrdersOf, lockRow, lockRows, raise, targetChecks } from "../db/guards";
-import { lineChanges, rollupSales, touchOrders } from "../db/rollups";
 import { orderLines } from "../db/schema";
 import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObjectOf, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
-import { batchDelete } from "../services/batch-delete";
+import { lineChanges, rollupSales, touchOrders } from "../reports/rollups";
+import { batchDelete } from "../routes/crud/batch-delete";
 import type { OrderLine, OrderLineFields } from "./schema";
 
 const lineJson = (alias: string) => {
@@ -59,7 +59,7 @@ const unknownIdsChecks = (): Check[] =>
 
 /**
  * Adds lines (capturing each product's current price and cost) and touches their orders'
- * updated_at, in one statement, after locking those orders (src/db/rollups.ts says why).
+ * updated_at, in one statement, after locking those orders (src/reports/rollups.ts says why).
  */
 function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineFields[], answer: { body: SQL; location?: SQL }) {
   uow.changed(...CACHE_TAGS.orderLines.changes);

@@ -3,14 +3,14 @@ import { CACHE_TAGS } from "../cache/tags";
 import { type AnswerRow, answerColumns } from "../db/answer";
 import type { Db } from "../db/client";
 import { guard, guardPasses, lockLinesOf, lockRow, lockRows, raise, targetChecks } from "../db/guards";
-import { lineChanges, rollupSales } from "../db/rollups";
 import { orders } from "../db/schema";
 import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObjectOf, money } from "../db/sql-json";
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
 import type { Paging } from "../lib/paging";
-import { batchDelete } from "../services/batch-delete";
-import { listPage } from "../services/lists";
+import { lineChanges, rollupSales } from "../reports/rollups";
+import { batchDelete } from "../routes/crud/batch-delete";
+import { listPage } from "../routes/crud/list-page";
 import type { Order, OrderLinesInput } from "./schema";
 
 /** An order with its lines and total as one JSON value, built by Postgres; `o` is the order row. */

@@ -8,8 +8,8 @@ import { deletedJson, isoTime, type JsonText, jsonAgg, jsonObjectOf, money } fro
 import type { UnitOfWork } from "../db/unit-of-work";
 import type { IfMatch } from "../lib/conditional";
 import type { Paging } from "../lib/paging";
-import { batchDelete } from "../services/batch-delete";
-import { listPage } from "../services/lists";
+import { batchDelete } from "../routes/crud/batch-delete";
+import { listPage } from "../routes/crud/list-page";
 import type { Product, ProductFields } from "./schema";
 
 /** The API's Product, as JSON built by Postgres from a row of `products` aliased `alias`. */

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { isoTime, type JsonText, jsonAgg, jsonObject, money } from "../db/sql-json";
-import type { Report } from "../schemas/reports";
+import type { Report } from "./schema";
 
 /** A report's range: inclusive days, null where open. */
 type ReportRange = Report["range"];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chair, createOrderAt, createProduct, desk, ISO, lamp, type Report, shelf } from "../fixtures";
-import { api, countRoundTrips, expectProblem } from "../helpers";
+import { chair, createOrderAt, createProduct, desk, ISO, lamp, type Report, shelf } from "../../test/fixtures";
+import { api, countRoundTrips, expectProblem } from "../../test/helpers";
 
 /**
  * Products 1 Desk (100 / 50), 2 Chair (25.50 / 10.25), 3 Lamp (12.99 / 4.50), 4 Shelf (never ordered).

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { type JsonText, jsonAgg } from "../db/sql-json";
-import type { PageRow, Paging } from "../lib/paging";
+import type { Db } from "../../db/client";
+import { type JsonText, jsonAgg } from "../../db/sql-json";
+import type { PageRow, Paging } from "../../lib/paging";
 
 /**
  * One page of a list, as JSON built by Postgres. The page is chosen on bare ids first (by

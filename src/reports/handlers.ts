@@ -1,7 +1,7 @@
-import type { AppRouteHandler } from "../../lib/types";
-import { sendJson } from "../../pipelines/respond";
-import { salesReport } from "../../services/reports";
-import type { report as ReportRoute } from "./reports.routes";
+import type { AppRouteHandler } from "../lib/types";
+import { sendJson } from "../pipelines/respond";
+import type { report as ReportRoute } from "./routes";
+import { salesReport } from "./sql";
 
 export const report: AppRouteHandler<typeof ReportRoute> = async (c) => {
   const { from, to, limit } = c.req.valid("query");

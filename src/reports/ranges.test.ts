@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { chair, createOrder, createProduct, desk, lamp, shelf, tenCentLamp } from "../fixtures";
-import { api, db } from "../helpers";
-import { expectReportFromLines, forgetCachedReports, pendingChanges, runScheduled } from "../sales";
+import { chair, createOrder, createProduct, desk, lamp, shelf, tenCentLamp } from "../../test/fixtures";
+import { api, db } from "../../test/helpers";
+import { expectReportFromLines, forgetCachedReports, pendingChanges, runScheduled } from "../../test/sales";
 
 /** mulberry32, seeded: the same orders and ranges on every run, so a failure can be replayed. */
 function random(seed: number): () => number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { chair, createOrder, createProduct, desk, lamp, type Report } from "../fixtures";
-import { api, db } from "../helpers";
-import { expectReportFromLines, forgetCachedReports, pendingChanges, rollupRows, runScheduled } from "../sales";
+import { chair, createOrder, createProduct, desk, lamp, type Report } from "../../test/fixtures";
+import { api, db } from "../../test/helpers";
+import { expectReportFromLines, forgetCachedReports, pendingChanges, rollupRows, runScheduled } from "../../test/sales";
 
 async function write(path: string, method: string, json?: unknown) {
   const res = await api(path, { method, ...(json === undefined ? {} : { json }) });

@@ -3,7 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 /**
  * Records a write of order lines in the report rollups, inside the write's own statement, by
  * appending its net change to `sales_changes` (folded into the rollups by the scheduled
- * compaction, src/services/sales-compaction.ts). `changes` names a CTE of the lines the statement
+ * compaction, src/reports/compaction.ts). `changes` names a CTE of the lines the statement
  * adds (sign 1) and removes (sign -1), with columns (created_at of their order, order_id,
  * product_id, sign, amount, unit_price, unit_cost). An append takes no lock that another write
  * waits for, so orders of one product do not queue on its rollup rows.

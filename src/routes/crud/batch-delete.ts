@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import { answerColumns } from "../db/answer";
-import { idArray, jsonAgg, jsonObject } from "../db/sql-json";
+import { answerColumns } from "../../db/answer";
+import { idArray, jsonAgg, jsonObject } from "../../db/sql-json";
 
 /**
  * A batch delete's one statement: deletes what exists of `ids` (distinct, in the caller's order)

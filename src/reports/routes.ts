@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { cached } from "../../cache/read-through";
-import { CACHE_TAGS } from "../../cache/tags";
-import { errorResponses, errorStatuses } from "../../problems/openapi";
-import { ReportQuerySchema, ReportSchema } from "../../schemas/reports";
-import { lazily } from "../crud/lazy";
-import { cachedResponses, conditionalReadParameters, PUBLIC } from "../crud/responses";
+import { cached } from "../cache/read-through";
+import { CACHE_TAGS } from "../cache/tags";
+import { errorResponses, errorStatuses } from "../problems/openapi";
+import { lazily } from "../routes/crud/lazy";
+import { cachedResponses, conditionalReadParameters, PUBLIC } from "../routes/crud/responses";
+import { ReportQuerySchema, ReportSchema } from "./schema";
 
 export const report = createRoute({
   method: "get",
