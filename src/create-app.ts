@@ -19,7 +19,7 @@ import { createRouter } from "./routes/router";
  * first; `clients` puts config, db and redis on c.var; the rate limit counts every request before
  * anything can refuse it; a request no route takes is refused (404, 405) before auth or any body
  * is read; the body guard parses JSON before a route validates it. The rest is the route's own
- * pipeline: a read's cache (cache/read-through.ts) or a write's batch (pipelines/write.ts).
+ * pipeline, which its handler calls: a read's (pipelines/read.ts) or a write's (pipelines/write.ts).
  */
 export function createApp(): AppOpenAPI {
   const app = createRouter();

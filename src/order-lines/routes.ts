@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { CACHE_TAGS } from "../cache/tags";
 import * as crud from "../routes/crud/crud-routes";
 import { fastOrderLineInput } from "./fast-check";
 import { OrderLineInputSchema, OrderLineReplaceSchema, OrderLineSchema } from "./schema";
@@ -13,7 +12,6 @@ export const count = crud.countRoute(doc, {
   operationId: "countOrderLines",
   summary: "Count order lines",
   noun: "order lines",
-  cache: CACHE_TAGS.orderLines.count,
 });
 
 export const getOne = crud.getOneRoute(doc, {
@@ -21,7 +19,6 @@ export const getOne = crud.getOneRoute(doc, {
   operationId: "getOrderLine",
   summary: "Get one order line",
   schema: OrderLineSchema,
-  cache: CACHE_TAGS.orderLines.one,
 });
 
 export const create = crud.createOneRoute(doc, {

@@ -62,7 +62,7 @@ const unknownIdsChecks = (): Check[] =>
  * updated_at, in one statement, after locking those orders (src/reports/rollups.ts says why).
  */
 function insertLines<T>(uow: UnitOfWork, lines: readonly OrderLineFields[], answer: { body: SQL; location?: SQL }) {
-  uow.changed(...CACHE_TAGS.orderLines.changes);
+  uow.changed(...CACHE_TAGS.order_line.changes);
   uow.add(uow.db.execute(lockOrdersOf([], [...new Set(lines.map((l) => l.order_id))])));
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
@@ -114,7 +114,7 @@ const targetGuard = (id: number, ifMatch: IfMatch, more: Check[] = []) =>
  * so editing an amount does not reprice a past sale. Both the old and the new order are touched.
  */
 export function replace(uow: UnitOfWork, id: number, line: OrderLineFields, ifMatch: IfMatch) {
-  uow.changed(...CACHE_TAGS.orderLines.changes);
+  uow.changed(...CACHE_TAGS.order_line.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
   uow.add(uow.db.execute(lockOrdersOf([id], [line.order_id])));
   return uow.add(
@@ -139,7 +139,7 @@ export function replace(uow: UnitOfWork, id: number, line: OrderLineFields, ifMa
 }
 
 export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
-  uow.changed(...CACHE_TAGS.orderLines.changes);
+  uow.changed(...CACHE_TAGS.order_line.changes);
   uow.add(uow.db.execute(lockRow("orders_products", id)));
   uow.add(uow.db.execute(lockOrdersOf([id], [])));
   return uow.add(
@@ -159,7 +159,7 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
  * lines, then their orders, are locked first, as by every write of lines.
  */
 export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
-  uow.changed(...CACHE_TAGS.orderLines.changes);
+  uow.changed(...CACHE_TAGS.order_line.changes);
   uow.add(uow.db.execute(lockRows("orders_products", ids)));
   uow.add(uow.db.execute(lockOrdersOf(ids, [])));
   return uow.add(

@@ -8,8 +8,8 @@ import * as service from "./sql";
 const lines = ({ product_ids, amounts }: OrderLinesInput): OrderLinesInput => ({ product_ids, amounts });
 
 // Typed by its route, so the route's path and types reach AppType.
-const list: AppRouteHandler<typeof routes.list> = crud.listHandler(service.list);
-const listAtCollection: AppRouteHandler<typeof routes.listAtCollection> = crud.listHandler(service.list);
+const list: AppRouteHandler<typeof routes.list> = crud.listHandler("order", service.list);
+const listAtCollection: AppRouteHandler<typeof routes.listAtCollection> = crud.listHandler("order", service.list);
 
 export const handlers = {
   ...crud.crudHandlers(service, { resource: "order", fields: lines }),

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { CACHE_TAGS } from "../cache/tags";
 import * as crud from "../routes/crud/crud-routes";
 import { fastOrderInput } from "./fast-check";
 import { batchLinesFit, MAX_BATCH_LINES, OrderInputSchema, OrderReplaceSchema, OrderSchema } from "./schema";
@@ -14,7 +13,6 @@ export const list = crud.listRoute(doc, {
   description: "The old service's path for the list; `GET /orders` answers the same.",
   item: OrderSchema,
   noun: "orders",
-  cache: CACHE_TAGS.orders.list,
 });
 
 // The list at the collection's own path, beside `POST /orders`: the same reads, cached alike.
@@ -25,7 +23,6 @@ export const listAtCollection = crud.listRoute(doc, {
   description: "The same list as `GET /orders-list`, at the path where orders are created.",
   item: OrderSchema,
   noun: "orders",
-  cache: CACHE_TAGS.orders.list,
 });
 
 export const count = crud.countRoute(doc, {
@@ -33,7 +30,6 @@ export const count = crud.countRoute(doc, {
   operationId: "countOrders",
   summary: "Count orders",
   noun: "orders",
-  cache: CACHE_TAGS.orders.count,
 });
 
 export const getOne = crud.getOneRoute(doc, {
@@ -41,7 +37,6 @@ export const getOne = crud.getOneRoute(doc, {
   operationId: "getOrder",
   summary: "Get one order with its lines and total",
   schema: OrderSchema,
-  cache: CACHE_TAGS.orders.one,
 });
 
 export const create = crud.createOneRoute(doc, {

@@ -82,7 +82,7 @@ const unknownProducts = (): [SQL, SQL] => [
  * n-th new id belongs to the n-th input order.
  */
 function insertOrders<T>(uow: UnitOfWork, inputs: readonly OrderLinesInput[], answer: { body: SQL; location?: SQL }) {
-  uow.changed(...CACHE_TAGS.orders.changes);
+  uow.changed(...CACHE_TAGS.order.changes);
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
       with ${inputLines(linesJson(inputs))},
@@ -134,7 +134,7 @@ const orderChecks = (id: number, ifMatch: IfMatch) =>
  * its own, which sees the new lines.
  */
 export function replace(uow: UnitOfWork, id: number, input: OrderLinesInput, ifMatch: IfMatch) {
-  uow.changed(...CACHE_TAGS.orders.changes);
+  uow.changed(...CACHE_TAGS.order.changes);
   uow.add(uow.db.execute(lockLinesOf([id])));
   uow.add(uow.db.execute(lockRow("orders", id)));
   uow.add(
@@ -164,7 +164,7 @@ export function replace(uow: UnitOfWork, id: number, input: OrderLinesInput, ifM
 }
 
 export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
-  uow.changed(...CACHE_TAGS.orders.changes);
+  uow.changed(...CACHE_TAGS.order.changes);
   uow.add(uow.db.execute(lockLinesOf([id])));
   uow.add(uow.db.execute(lockRow("orders", id)));
   return uow.add(
@@ -185,7 +185,7 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
  * rollups) are all the lines they have.
  */
 export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
-  uow.changed(...CACHE_TAGS.orders.changes);
+  uow.changed(...CACHE_TAGS.order.changes);
   uow.add(uow.db.execute(lockLinesOf(ids)));
   uow.add(uow.db.execute(lockRows("orders", ids)));
   return uow.add(

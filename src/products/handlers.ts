@@ -13,7 +13,7 @@ const fields = ({ product_name, price, cost, stock }: ProductFields): ProductFie
 });
 
 // Typed by its route, so the route's path and types reach AppType.
-const list: AppRouteHandler<typeof routes.list> = crud.listHandler(service.list);
+const list: AppRouteHandler<typeof routes.list> = crud.listHandler("product", service.list);
 
 export const handlers = {
   ...crud.crudHandlers(service, { resource: "product", fields }),

@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { CACHE_TAGS } from "../cache/tags";
 import { problem } from "../problems/catalogue";
 import * as crud from "../routes/crud/crud-routes";
 import { fastProductInput } from "./fast-check";
@@ -15,7 +14,6 @@ export const list = crud.listRoute(doc, {
   summary: "List products by id",
   item: ProductSchema,
   noun: "products",
-  cache: CACHE_TAGS.products.list,
 });
 
 export const count = crud.countRoute(doc, {
@@ -23,7 +21,6 @@ export const count = crud.countRoute(doc, {
   operationId: "countProducts",
   summary: "Count products",
   noun: "products",
-  cache: CACHE_TAGS.products.count,
 });
 
 export const getOne = crud.getOneRoute(doc, {
@@ -31,7 +28,6 @@ export const getOne = crud.getOneRoute(doc, {
   operationId: "getProduct",
   summary: "Get one product",
   schema: ProductSchema,
-  cache: CACHE_TAGS.products.one,
 });
 
 export const create = crud.createOneRoute(doc, {

@@ -47,7 +47,7 @@ export async function get(db: Db, id: number) {
  * order, so sorting by id gives the input order back.
  */
 function insertProducts<T>(uow: UnitOfWork, inputs: readonly ProductFields[], answer: { body: SQL; location?: SQL }) {
-  uow.changed(...CACHE_TAGS.products.changes);
+  uow.changed(...CACHE_TAGS.product.changes);
   return uow.add(
     uow.db.execute<AnswerRow<T>>(sql`
       with input as (
@@ -87,7 +87,7 @@ const targetGuard = (id: number, ifMatch: IfMatch) =>
   );
 
 export function replace(uow: UnitOfWork, id: number, input: ProductFields, ifMatch: IfMatch) {
-  uow.changed(...CACHE_TAGS.products.changes);
+  uow.changed(...CACHE_TAGS.product.changes);
   uow.add(uow.db.execute(lockRow("products", id)));
   return uow.add(
     uow.db.execute<AnswerRow<Product>>(sql`
@@ -105,7 +105,7 @@ export function replace(uow: UnitOfWork, id: number, input: ProductFields, ifMat
 }
 
 export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
-  uow.changed(...CACHE_TAGS.products.changes);
+  uow.changed(...CACHE_TAGS.product.changes);
   uow.add(uow.db.execute(lockRow("products", id)));
   return uow.add(
     uow.db.execute<AnswerRow<{ id: number; deleted: true }>>(sql`
@@ -118,6 +118,6 @@ export function deleteOne(uow: UnitOfWork, id: number, ifMatch: IfMatch) {
 
 /** Deletes what exists of `ids` (distinct, in the caller's order); answers which were not there. */
 export function deleteMany(uow: UnitOfWork, ids: readonly number[]) {
-  uow.changed(...CACHE_TAGS.products.changes);
+  uow.changed(...CACHE_TAGS.product.changes);
   return uow.add(uow.db.execute<AnswerRow<{ deleted: number; not_found: number[] }>>(batchDelete("products", ids)));
 }

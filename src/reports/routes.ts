@@ -1,6 +1,4 @@
 import { createRoute } from "@hono/zod-openapi";
-import { cached } from "../cache/read-through";
-import { CACHE_TAGS } from "../cache/tags";
 import { errorResponses, errorStatuses } from "../problems/openapi";
 import { lazily } from "../routes/crud/lazy";
 import { cachedResponses, conditionalReadParameters, PUBLIC } from "../routes/crud/responses";
@@ -8,7 +6,6 @@ import { ReportQuerySchema, ReportSchema } from "./schema";
 
 export const report = createRoute({
   method: "get",
-  middleware: [cached(CACHE_TAGS.reports.sales, ReportQuerySchema)] as const,
   path: "/reports-all",
   operationId: "getReport",
   tags: ["Reports"],

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { CACHE_TAGS } from "../../cache/tags";
 import type { AnswerRow } from "../../db/answer";
 import type { Db } from "../../db/client";
 import type { JsonText } from "../../db/sql-json";
@@ -6,6 +7,7 @@ import type { Pending, UnitOfWork } from "../../db/unit-of-work";
 import { type IfMatch, parseIfMatch, toEtag } from "../../lib/conditional";
 import { linkNextPage, type PageRow, type Paging } from "../../lib/paging";
 import type { AppEnv } from "../../lib/types";
+import { read } from "../../pipelines/read";
 import { sendJson } from "../../pipelines/respond";
 import { write } from "../../pipelines/write";
 import { problem } from "../../problems/catalogue";
@@ -13,7 +15,8 @@ import { RESOURCES, type Resource } from "../../resources";
 
 /**
  * Handlers for the routes every resource has, made from the resource's service functions: each
- * reads what its route validated, makes the service's one round trip and answers. A resource's
+ * reads what its route validated and runs the read pipeline (with the resource's cache tags) or
+ * the write pipeline around the service's one round trip. A resource's
  * handlers file says only which service function serves which route.
  */
 
@@ -23,24 +26,29 @@ type Answer<T> = Pending<{ rows: AnswerRow<T>[] }>;
 
 const ifMatch = (c: Context) => parseIfMatch(c.req.header("If-Match"));
 
-const countHandler = (count: (db: Db) => Promise<number>) => async (c: Ctx) => c.json(await count(c.var.db), 200);
+const countHandler = (resource: Resource, count: (db: Db) => Promise<number>) => async (c: Ctx) =>
+  read(c, CACHE_TAGS[resource].count, undefined, async () => c.json(await count(c.var.db), 200));
 
 export const listHandler =
-  <T>(list: (db: Db, paging: Paging) => Promise<PageRow<JsonText<T[]>>>) =>
+  <T>(resource: "product" | "order", list: (db: Db, paging: Paging) => Promise<PageRow<JsonText<T[]>>>) =>
   async (c: Ctx<{ query: Paging }>) => {
     const paging = c.req.valid("query");
-    const page = await list(c.var.db, paging);
-    linkNextPage(c, paging, page);
-    return sendJson(c, page.body, 200);
+    return read(c, CACHE_TAGS[resource].list, paging, async () => {
+      const page = await list(c.var.db, paging);
+      linkNextPage(c, paging, page);
+      return sendJson(c, page.body, 200);
+    });
   };
 
 const getOneHandler =
   <T>(resource: Resource, find: (db: Db, id: number) => Promise<{ body: JsonText<T>; version: string } | undefined>) =>
   async (c: Ctx<{ param: { id: number } }>) => {
     const { id } = c.req.valid("param");
-    const row = await find(c.var.db, id);
-    if (!row) throw problem("not_found", { resource, id });
-    return sendJson(c, row.body, 200, { ETag: toEtag(row.version) });
+    return read(c, CACHE_TAGS[resource].one, undefined, async () => {
+      const row = await find(c.var.db, id);
+      if (!row) throw problem("not_found", { resource, id });
+      return sendJson(c, row.body, 200, { ETag: toEtag(row.version) });
+    });
   };
 
 /** POST of one: `fields` picks what the write sets from the validated body. */
@@ -101,7 +109,7 @@ export function crudHandlers<Item, One, Many, Fields, R extends Resource>(
   options: { resource: R; fields: (body: Fields) => Fields },
 ) {
   return {
-    count: countHandler(service.count),
+    count: countHandler(options.resource, service.count),
     getOne: getOneHandler(options.resource, service.get),
     create: createOneHandler(service.createOne, options.fields),
     update: replaceHandler(service.replace, options.fields, RESOURCES[options.resource].idField),

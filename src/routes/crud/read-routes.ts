@@ -1,6 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { cached } from "../../cache/read-through";
-import type { Tag } from "../../cache/tags";
 import { PagingQuerySchema } from "../../lib/paging";
 import { errorResponses, errorStatuses } from "../../problems/openapi";
 import { CountSchema, IdParamsSchema } from "../../schemas/common";
@@ -8,15 +6,14 @@ import { lazily } from "./lazy";
 import { examplePath, noun, type Operation, operationFields, type ResourceDoc } from "./resource-doc";
 import { cachedResponses, conditionalReadParameters, PUBLIC } from "./responses";
 
-// The public, cached reads of a resource.
+// The public, cached reads of a resource (their handlers run the read pipeline).
 
 export const listRoute = <P extends string, S extends z.ZodType>(
   doc: ResourceDoc,
-  op: Operation<P> & { item: S; cache: readonly Tag[]; noun: string },
+  op: Operation<P> & { item: S; noun: string },
 ) =>
   createRoute({
     method: "get",
-    middleware: [cached(op.cache, PagingQuerySchema)] as const,
     ...operationFields(doc, op),
     security: PUBLIC,
     parameters: conditionalReadParameters,
@@ -30,13 +27,9 @@ export const listRoute = <P extends string, S extends z.ZodType>(
     })),
   });
 
-export const countRoute = <P extends string>(
-  doc: ResourceDoc,
-  op: Operation<P> & { cache: readonly Tag[]; noun: string },
-) =>
+export const countRoute = <P extends string>(doc: ResourceDoc, op: Operation<P> & { noun: string }) =>
   createRoute({
     method: "get",
-    middleware: [cached(op.cache)] as const,
     ...operationFields(doc, op),
     security: PUBLIC,
     parameters: conditionalReadParameters,
@@ -48,11 +41,10 @@ export const countRoute = <P extends string>(
 
 export const getOneRoute = <P extends string, S extends z.ZodType>(
   doc: ResourceDoc,
-  op: Operation<P> & { schema: S; cache: readonly Tag[] },
+  op: Operation<P> & { schema: S },
 ) =>
   createRoute({
     method: "get",
-    middleware: [cached(op.cache)] as const,
     ...operationFields(doc, op),
     security: PUBLIC,
     parameters: conditionalReadParameters,
