@@ -4,18 +4,18 @@ import { unstable_readConfig } from "wrangler";
 
 // Tests that need Redis answering: they assert cache hits, replays or limits.
 const NEEDS_REDIS = [
-  "test/api/cache-bypass.test.ts",
-  "test/api/cache-hits-and-misses.test.ts",
-  "test/api/cache-invalidation-order-lines.test.ts",
-  "test/api/cache-invalidation-orders.test.ts",
-  "test/api/cache-invalidation-products.test.ts",
-  "test/api/cache-keys.test.ts",
-  "test/api/cors.test.ts",
-  "test/api/edge-role.test.ts",
-  "test/api/conditional-reads.test.ts",
-  "test/api/conditional-writes.test.ts",
+  "src/cache/bypass.test.ts",
+  "src/cache/hits-and-misses.test.ts",
+  "src/cache/invalidation-order-lines.test.ts",
+  "src/cache/invalidation-orders.test.ts",
+  "src/cache/invalidation-products.test.ts",
+  "src/cache/keys.test.ts",
+  "src/middleware/cors.test.ts",
+  "src/edge/edge-role.test.ts",
+  "src/lib/conditional-reads.test.ts",
+  "src/lib/conditional-writes.test.ts",
   "test/api/data-tools.test.ts",
-  "test/api/idempotency-keys.test.ts",
+  "src/idempotency/keys.test.ts",
 ];
 
 // The Worker's runtime settings come from wrangler.toml, its bindings only from the test stack:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createProduct } from "../fixtures";
-import { api, redis } from "../helpers";
+import { createProduct } from "../../test/fixtures";
+import { api, redis } from "../../test/helpers";
 
 describe("cache keys come from the validated parameters only", () => {
   it("serves 200 GETs of one product with junk query parameters from one entry", async () => {

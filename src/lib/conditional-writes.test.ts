@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { chair, ISO, lamp, seedOneOrder } from "../fixtures";
-import { api, countRoundTrips, etagOf, expectProblem, OTHER_TAG, STRONG_ETAG, snapshot, write } from "../helpers";
+import { chair, ISO, lamp, seedOneOrder } from "../../test/fixtures";
+import {
+  api,
+  countRoundTrips,
+  etagOf,
+  expectProblem,
+  OTHER_TAG,
+  STRONG_ETAG,
+  snapshot,
+  write,
+} from "../../test/helpers";
 
 interface Case {
   name: string;

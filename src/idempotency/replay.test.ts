@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chairLowStock, createOrder, createProduct, desk } from "../fixtures";
+import { chairLowStock, createOrder, createProduct, desk } from "../../test/fixtures";
 import {
   api,
   countRoundTrips,
@@ -10,7 +10,7 @@ import {
   idem,
   idemKeys,
   snapshot,
-} from "../helpers";
+} from "../../test/helpers";
 
 describe("Idempotency-Key on POST /orders", () => {
   it("replays the first answer to a retry in one round trip, writing nothing", async () => {

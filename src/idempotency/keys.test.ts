@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chairLowStock, createProduct } from "../fixtures";
+import { chairLowStock, createProduct } from "../../test/fixtures";
 import {
   api,
   countRoundTrips,
@@ -11,7 +11,7 @@ import {
   idemKeys,
   redis,
   snapshot,
-} from "../helpers";
+} from "../../test/helpers";
 
 const INVALID_KEY = "Idempotency-Key must be 1–255 visible ASCII characters";
 

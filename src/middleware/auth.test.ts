@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Bindings } from "../../src/env";
-import { desk } from "../fixtures";
-import { type ApiResponse, api, db, expectProblem, insertProductRow, snapshot } from "../helpers";
+import { desk } from "../../test/fixtures";
+import { type ApiResponse, api, db, expectProblem, insertProductRow, snapshot } from "../../test/helpers";
+import type { Bindings } from "../env";
 
 const MISSING_KEY = "Writes need an API key: send Authorization: Bearer <key>";
 const INVALID_KEY = "The API key is not valid";

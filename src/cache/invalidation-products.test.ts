@@ -8,8 +8,8 @@ import {
   type Report,
   seededReport,
   seedTwoOrders,
-} from "../fixtures";
-import { bypass, expectProblem, fresh, hit, miss, primed, writeBypassing } from "../helpers";
+} from "../../test/fixtures";
+import { bypass, expectProblem, fresh, hit, miss, primed, writeBypassing } from "../../test/helpers";
 
 describe("invalidation after product writes", () => {
   it("POST /products: the count and the list are read fresh", async () => {

@@ -11,8 +11,8 @@ import {
   type Report,
   seededReport,
   seedTwoOrders,
-} from "../fixtures";
-import { db, hit, insertProductRow, miss, primed, redis } from "../helpers";
+} from "../../test/fixtures";
+import { db, hit, insertProductRow, miss, primed, redis } from "../../test/helpers";
 
 describe("read-through cache on every cached GET", () => {
   const endpoints: [string, unknown, string | null][] = [

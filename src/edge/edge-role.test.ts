@@ -1,9 +1,9 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { EDGE_KEEP_SECONDS, edgeCacheKey } from "../../src/edge/edge-role";
-import worker from "../../src/index";
-import { createProduct, desk } from "../fixtures";
-import { api, countRedisTrips, countRoundTrips, expectProblem } from "../helpers";
+import { createProduct, desk } from "../../test/fixtures";
+import { api, countRedisTrips, countRoundTrips, expectProblem } from "../../test/helpers";
+import worker from "../index";
+import { EDGE_KEEP_SECONDS, edgeCacheKey } from "./edge-role";
 
 /**
  * The edge role in front of the real origin role: its ORIGIN service binding calls the Worker's

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../src/db/client";
-import { products } from "../../src/db/schema";
-import { OutcomeUnknownError, UnitOfWork } from "../../src/db/unit-of-work";
-import { newScope, requestScope } from "../../src/lib/request-scope";
-import { countRoundTrips, db, snapshot } from "../helpers";
+import { countRoundTrips, db, snapshot } from "../../test/helpers";
+import { newScope, requestScope } from "../lib/request-scope";
+import { createDb } from "./client";
+import { products } from "./schema";
+import { OutcomeUnknownError, UnitOfWork } from "./unit-of-work";
 
 const row = (name: string, price: number) => ({ productName: name, price, cost: 1, stock: 1 });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createProduct } from "../fixtures";
+import { createProduct } from "../../test/fixtures";
 import {
   api,
   countRoundTrips,
@@ -10,7 +10,7 @@ import {
   expectReplay,
   IDEMPOTENCY_MISMATCH,
   idem,
-} from "../helpers";
+} from "../../test/helpers";
 
 describe("Idempotency-Key on POST /orders", () => {
   it("runs 20 concurrent requests with one key exactly once", async () => {

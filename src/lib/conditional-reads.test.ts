@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { desk, seedOneOrder } from "../fixtures";
+import { desk, seedOneOrder } from "../../test/fixtures";
 import {
   type ApiResponse,
   api,
@@ -12,7 +12,7 @@ import {
   REPORT_ETAG,
   STRONG_ETAG,
   write,
-} from "../helpers";
+} from "../../test/helpers";
 
 function expectNotModified(res: ApiResponse, etag: string, cache: "HIT" | "MISS") {
   expect(res.status).toBe(304);

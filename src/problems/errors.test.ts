@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { desk } from "../fixtures";
-import { type ApiResponse, api, expectProblem, insertProductRow, snapshot } from "../helpers";
+import { desk } from "../../test/fixtures";
+import { type ApiResponse, api, expectProblem, insertProductRow, snapshot } from "../../test/helpers";
 
 /** An endpoint that answers every database request 503, as Neon does in an outage. */
 const UNAVAILABLE_ENDPOINT = `${env.STACK_UNAVAILABLE_ORIGIN}/sql`;

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type Bindings, loadConfig } from "../../src/env";
-import { desk } from "../fixtures";
-import { type ApiResponse, api, countRedisTrips, countRoundTrips, expectProblem } from "../helpers";
+import { desk } from "../../test/fixtures";
+import { type ApiResponse, api, countRedisTrips, countRoundTrips, expectProblem } from "../../test/helpers";
+import { type Bindings, loadConfig } from "../env";
 
 const APP = "https://app.example";
 const OTHER = "https://elsewhere.example";

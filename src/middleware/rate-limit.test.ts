@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { desk } from "../fixtures";
-import { type ApiResponse, api, db, expectProblem, insertProductRow, snapshot } from "../helpers";
+import { desk } from "../../test/fixtures";
+import { type ApiResponse, api, db, expectProblem, insertProductRow, snapshot } from "../../test/helpers";
 
 // The limiters (miniflare's Rate Limiting simulation) count per key for the whole run, so every
 // test uses callers of its own.

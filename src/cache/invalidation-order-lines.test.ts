@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Order, type OrderLine, order1, order2, type Report, seedTwoOrders } from "../fixtures";
-import { bypass, fresh, miss, primed, writeBypassing } from "../helpers";
+import { type Order, type OrderLine, order1, order2, type Report, seedTwoOrders } from "../../test/fixtures";
+import { bypass, fresh, miss, primed, writeBypassing } from "../../test/helpers";
 
 describe("invalidation after order line writes", () => {
   it("POST /orders_products: the order's lines and total, the counts and the report are read fresh", async () => {

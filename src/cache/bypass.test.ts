@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CACHE_ENTRY_BYTES } from "../../src/cache/read-through";
-import { createProduct, desk, type Order, type OrderLine, type Product, productBody, seedTwoOrders } from "../fixtures";
+import {
+  createProduct,
+  desk,
+  type Order,
+  type OrderLine,
+  type Product,
+  productBody,
+  seedTwoOrders,
+} from "../../test/fixtures";
 import {
   api,
   bypass,
@@ -13,7 +20,8 @@ import {
   primed,
   redis,
   writeBypassing,
-} from "../helpers";
+} from "../../test/helpers";
+import { MAX_CACHE_ENTRY_BYTES } from "./read-through";
 
 describe("answers that are not cached", () => {
   it("answers 404 with X-Cache: BYPASS and does not keep it", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Order, order1, order2, type Report, seedTwoOrders } from "../fixtures";
-import { bypass, expectProblem, fresh, miss, primed, writeBypassing } from "../helpers";
+import { type Order, order1, order2, type Report, seedTwoOrders } from "../../test/fixtures";
+import { bypass, expectProblem, fresh, miss, primed, writeBypassing } from "../../test/helpers";
 
 describe("invalidation after order writes", () => {
   it("POST /orders: the counts, the list and the report are read fresh", async () => {
