@@ -1,8 +1,8 @@
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
+import type { AppOpenAPI } from "./app-env";
 import { cacheStatus } from "./cache/read-through";
-import type { AppOpenAPI } from "./lib/types";
 import { auth } from "./middleware/auth";
 import { canonicalPath } from "./middleware/canonical-path";
 import { clients } from "./middleware/clients";

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
 import { log } from "../lib/log";
 import type { RedisSession } from "../lib/redis";
-import type { AppEnv } from "../lib/types";
 import { afterWrite, type OutboxClaim } from "./store";
 import type { Tag } from "./tags";
 

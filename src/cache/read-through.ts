@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
 import { noneMatch } from "../lib/conditional";
 import { log } from "../lib/log";
-import type { AppEnv } from "../lib/types";
 import { bodyEtag, type CacheEntry } from "./store";
 
 // The parts of a cached read that belong to the cache: its key, the entry made from an answer,

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { caller } from "../lib/caller";
+import type { AppEnv } from "../app-env";
+import { caller } from "../auth/caller";
 import { sha256Hex } from "../lib/hash";
-import type { AppEnv } from "../lib/types";
 import { problem } from "../problems/catalogue";
 import type { KeyClaim } from "./key-statements";
 

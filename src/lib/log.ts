@@ -1,6 +1,3 @@
-import type { Context } from "hono";
-import type { AppEnv } from "./types";
-
 // One JSON object per line: Workers Logs indexes the fields, `wrangler dev` prints them.
 function describe(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { error: String(err) };
@@ -12,7 +9,13 @@ function describe(err: unknown): Record<string, unknown> {
   };
 }
 
-function context(c: Context<AppEnv>) {
+/** What a log line needs of a request's context: its id (the first middleware sets it), method and path. */
+interface Logged {
+  get(key: "requestId"): string | undefined;
+  req: { method: string; url: string };
+}
+
+function context(c: Logged) {
   return { request_id: c.get("requestId"), method: c.req.method, path: new URL(c.req.url).pathname };
 }
 
@@ -27,10 +30,10 @@ export const log = {
     console.log(JSON.stringify({ level: "info", ...fields }));
   },
   /** Something failed that the API works around (Redis down, a fast path lost): no answer suffers. */
-  warn(c: Context<AppEnv>, message: string, err?: unknown): void {
+  warn(c: Logged, message: string, err?: unknown): void {
     console.warn(JSON.stringify({ level: "warn", message, ...context(c), ...(err === undefined ? {} : brief(err)) }));
   },
-  error(c: Context<AppEnv>, message: string, err?: unknown): void {
+  error(c: Logged, message: string, err?: unknown): void {
     console.error(
       JSON.stringify({
         level: "error",

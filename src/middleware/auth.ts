@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { caller } from "../lib/caller";
+import type { AppEnv } from "../app-env";
+import { caller } from "../auth/caller";
 import { isWrite } from "../lib/http";
-import type { AppEnv } from "../lib/types";
 import { problem } from "../problems/catalogue";
 
 /** Reads are public; writes need `Authorization: Bearer <key>` unless AUTH_DISABLED is "true". */

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../lib/types";
+import type { AppEnv } from "../app-env";
 
 /**
  * `/products/` is not a second URL of `/products`: a trailing slash is redirected with 308, which

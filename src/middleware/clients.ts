@@ -1,10 +1,10 @@
 import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
 import { dbFor } from "../db/client";
 import { loadConfig } from "../env";
 import { isWrite } from "../lib/http";
 import { redisSession } from "../lib/redis";
 import { requestScope } from "../lib/request-scope";
-import type { AppEnv } from "../lib/types";
 
 /**
  * Puts the request's configuration and clients on `c.var` (the only values middleware hands on),

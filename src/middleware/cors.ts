@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { cors as honoCors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
 import { loadConfig } from "../env";
 import type { CorsPolicy } from "../lib/cors-policy";
-import type { AppEnv } from "../lib/types";
 
 const READ_METHODS = ["GET", "HEAD"];
 export const WRITE_METHODS = ["POST", "PUT", "DELETE"];

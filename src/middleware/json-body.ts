@@ -1,7 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app-env";
 import { MAX_BODY_BYTES } from "../lib/http";
-import type { AppEnv } from "../lib/types";
 import { decodeUtf8 } from "../lib/utf8";
 import { problem } from "../problems/catalogue";
 

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv } from "../lib/types";
+import type { AppEnv } from "../app-env";
 import { problem } from "../problems/catalogue";
 import { notFound } from "../problems/handler";
 

@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
-import { caller } from "../lib/caller";
+import type { AppEnv } from "../app-env";
+import { caller } from "../auth/caller";
 import { isWrite } from "../lib/http";
 import { log } from "../lib/log";
-import type { AppEnv } from "../lib/types";
 import { problem } from "../problems/catalogue";
 
 // The period the limiters are declared with in wrangler.toml ([[ratelimits]]): the longest a

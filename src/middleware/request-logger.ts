@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { setMetric } from "hono/timing";
+import type { AppEnv } from "../app-env";
 import { log } from "../lib/log";
 import { newScope, requestScope } from "../lib/request-scope";
-import type { AppEnv } from "../lib/types";
 
 // Until the configuration is read (middleware/clients.ts), a database call waits this long.
 const DEFAULT_DB_TIMEOUT_MS = 5_000;

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
 import { afterResponse, answerFrom, cacheKey, entryOf, fitsInCache } from "../cache/read-through";
 import { type Lookup, lookup, store } from "../cache/store";
 import type { Tag } from "../cache/tags";
 import { log } from "../lib/log";
-import type { AppEnv } from "../lib/types";
 import type { JsonResponse } from "./respond";
 
 /** A read's one database round trip, answered as a 200 with its body and headers. */

@@ -1,12 +1,12 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../app-env";
 import { applyInvalidation } from "../cache/epilogue";
 import { type OutboxClaim, outboxInsert } from "../cache/store";
 import type { AnswerRow } from "../db/answer";
 import { OutcomeUnknownError, type Pending, UnitOfWork } from "../db/unit-of-work";
 import { claimKey, sealKey } from "../idempotency/key-statements";
 import { requestKey } from "../idempotency/request-key";
-import type { AppEnv } from "../lib/types";
 import { storedAnswer } from "../problems/database";
 import { type JsonResponse, sendAnswer, sendReplay } from "./respond";
 

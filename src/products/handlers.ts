@@ -1,4 +1,4 @@
-import type { AppRouteHandler } from "../lib/types";
+import type { AppRouteHandler } from "../app-env";
 import * as crud from "../routes/crud/handlers";
 import type * as routes from "./routes";
 import type { ProductFields } from "./schema";

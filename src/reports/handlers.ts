@@ -1,5 +1,5 @@
+import type { AppRouteHandler } from "../app-env";
 import { CACHE_TAGS } from "../cache/tags";
-import type { AppRouteHandler } from "../lib/types";
 import { read } from "../pipelines/read";
 import { sendJson } from "../pipelines/respond";
 import type { report as ReportRoute } from "./routes";

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv, AppOpenAPI } from "../lib/types";
+import type { AppEnv, AppOpenAPI } from "../app-env";
 import { validationError } from "../problems/handler";
 
 /** Every router shares the bindings type and turns validation failures into one 422 shape. */

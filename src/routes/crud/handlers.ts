@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { AppEnv } from "../../app-env";
 import { CACHE_TAGS } from "../../cache/tags";
 import type { AnswerRow } from "../../db/answer";
 import type { Db } from "../../db/client";
@@ -6,7 +7,6 @@ import type { JsonText } from "../../db/sql-json";
 import type { Pending, UnitOfWork } from "../../db/unit-of-work";
 import { type IfMatch, parseIfMatch, toEtag } from "../../lib/conditional";
 import { linkNextPage, type PageRow, type Paging } from "../../lib/paging";
-import type { AppEnv } from "../../lib/types";
 import { read } from "../../pipelines/read";
 import { sendJson } from "../../pipelines/respond";
 import { write } from "../../pipelines/write";

@@ -1,5 +1,5 @@
 import type { RouteConfig } from "@hono/zod-openapi";
-import type { AppRouteHandler } from "../../lib/types";
+import type { AppRouteHandler } from "../../app-env";
 import { createRouter } from "../router";
 
 /** The routes of a resource's writes and reads by id, each with its handler under the same name. */

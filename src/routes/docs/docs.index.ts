@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import swaggerUi from "swagger-ui-dist/package.json";
-import type { AppEnv } from "../../lib/types";
+import type { AppEnv } from "../../app-env";
 import { problem } from "../../problems/catalogue";
 
 // The version is in the assets' path, so a browser may keep them for good and an upgrade of

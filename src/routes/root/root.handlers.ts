@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
+import type { AppRouteHandler } from "../../app-env";
 import { tightenDbDeadline } from "../../lib/request-scope";
-import type { AppRouteHandler } from "../../lib/types";
 import type { HealthRoute, HelloRoute } from "./root.routes";
 
 export const hello: AppRouteHandler<HelloRoute> = (c) => c.json({ message: "Hello, World!" }, 200);

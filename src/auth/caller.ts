@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { sha256, sha256Hex } from "./hash";
-import type { AppEnv } from "./types";
+import type { AppEnv } from "../app-env";
+import { sha256, sha256Hex } from "../lib/hash";
 
 /** Who is calling: an API key that is valid, else the client's address. */
 export interface Caller {

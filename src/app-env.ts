@@ -1,7 +1,7 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import type { Db } from "../db/client";
-import type { Bindings, Config } from "../env";
-import type { RedisSession } from "./redis";
+import type { Db } from "./db/client";
+import type { Bindings, Config } from "./env";
+import type { RedisSession } from "./lib/redis";
 
 export interface AppEnv {
   Bindings: Bindings;
