@@ -6,7 +6,7 @@ import type { Report } from "./schema";
 /** A report's range: inclusive days, null where open. */
 type ReportRange = Report["range"];
 
-/** Half-open [from, until) intervals of days (`YYYY-MM-DD`; months as their first day), null where open. */
+/** Half-open [from, until) intervals of days (`YYYY-MM-DD`), null where open. */
 interface Span {
   from: string | null;
   until: string | null;
@@ -21,21 +21,8 @@ const nextMonth = (month: string) => {
   return d.toISOString().slice(0, 10);
 };
 
-/**
- * Splits an inclusive day range into the whole calendar months it covers, read from
- * `sales_monthly`, and the days at either edge (less than a month each), read from `sales_daily`.
- */
-export function splitRange({ from, to }: ReportRange): { days: Span; months: Span | null; edges: Span[] } {
-  const days = { from, until: to === null ? null : addDays(to, 1) };
-  const firstMonth = from === null ? null : from === monthOf(from) ? from : nextMonth(monthOf(from));
-  const endMonth = days.until === null ? null : monthOf(days.until);
-  if (firstMonth !== null && endMonth !== null && firstMonth >= endMonth) return { days, months: null, edges: [days] };
-  const edges: Span[] = [];
-  if (from !== null && firstMonth !== null && from < firstMonth) edges.push({ from, until: firstMonth });
-  if (days.until !== null && endMonth !== null && endMonth < days.until)
-    edges.push({ from: endMonth, until: days.until });
-  return { days, months: { from: firstMonth, until: endMonth }, edges };
-}
+/** An inclusive day range as the half-open span of its days. */
+const daysOf = ({ from, to }: ReportRange): Span => ({ from, until: to === null ? null : addDays(to, 1) });
 
 const within = (column: SQL, { from, until }: Span) =>
   sql.join(
@@ -102,7 +89,7 @@ function salesBefore(day: string, sign: 1 | -1): SQL[] {
  * and at most four days, whatever its length); and the changes of its days not yet compacted.
  */
 function rangeRows(range: ReportRange): SQL {
-  const { days } = splitRange(range);
+  const days = daysOf(range);
   const short = days.from !== null && days.until !== null && daysBetween(days.from, days.until) <= DIRECT_DAYS;
   const parts = short
     ? [sql`select product_id, ${figures} from sales_daily where ${within(sql`day`, days)}`]
@@ -149,7 +136,7 @@ function rankedProducts(range: ReportRange, limit: number): SQL {
  * the changes not yet compacted, where only the rows without a product count orders.
  */
 const totals = (range: ReportRange) => {
-  const { days } = splitRange(range);
+  const days = daysOf(range);
   return sql`
     select coalesce(sum(orders), 0) as orders, coalesce(sum(order_lines), 0) as order_lines,
            coalesce(sum(units), 0) as units, coalesce(sum(revenue), 0) as revenue, coalesce(sum(cost), 0) as cost
