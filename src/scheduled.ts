@@ -5,6 +5,7 @@ import { deleteExpiredKeys } from "./idempotency/key-statements";
 import { redisSession } from "./lib/redis";
 import { newScope, requestScope } from "./lib/request-scope";
 import { compactSales } from "./reports/compaction";
+import { compactListPositions } from "./routes/crud/list-page";
 
 // Expired Idempotency-Keys deleted per run; a minute's worth of keys at any sane write rate.
 const EXPIRED_KEYS_PER_RUN = 5_000;
@@ -25,7 +26,7 @@ async function part(name: string, work: () => Promise<object>): Promise<object> 
 
 /**
  * The Cron Trigger (every minute, wrangler.toml): folds the report changes writes appended into
- * the rollups, applies the cache invalidations that Redis missed when their writes committed (all
+ * the rollups and the list counts into list_positions, applies the cache invalidations that Redis missed when their writes committed (all
  * of them, oldest first, within the run's budget), and forgets expired Idempotency-Keys. Each
  * part runs whatever the others do: a Redis outage
  * does not keep expired keys; without Redis configured, the outbox is emptied (nothing to invalidate).
@@ -40,6 +41,7 @@ export async function scheduled(
   const scope = newScope(config.DB_WRITE_TIMEOUT_MS, config.NEON_FETCH_ENDPOINT);
   await requestScope.run(scope, async () => {
     const sales = await part("sales", async () => ({ sales_changes_folded: await compactSales(db) }));
+    const positions = await part("positions", async () => ({ list_positions_folded: await compactListPositions(db) }));
     const redis = redisSession({ ...config, REDIS_COOL_OFF_MS: 0 });
     const outbox = await part("outbox", async () => {
       if (!redis) return { outbox_discarded: await discardOutbox(db) };
@@ -50,6 +52,6 @@ export async function scheduled(
       const { rowCount } = await db.execute(deleteExpiredKeys(EXPIRED_KEYS_PER_RUN));
       return { expired_keys_deleted: rowCount ?? 0 };
     });
-    console.log(JSON.stringify({ level: "info", message: "scheduled", ...sales, ...outbox, ...keys }));
+    console.log(JSON.stringify({ level: "info", message: "scheduled", ...sales, ...positions, ...outbox, ...keys }));
   });
 }

@@ -11,6 +11,9 @@ const TABLES = [
   "sales_by_product",
   "sales_by_day",
   "sales_running",
+  // After products and orders: deleting them appends counts here.
+  "list_position_changes",
+  "list_positions",
 ];
 
 /**

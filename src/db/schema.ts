@@ -195,3 +195,28 @@ export const salesRunning = pgTable(
   },
   (t) => [primaryKey({ columns: [t.at, t.productId] })],
 );
+
+/**
+ * How many rows of a list (`products`, `orders`) have their id in each bucket of 1,000 ids
+ * (`id / 1000`), so a page by number starts its walk at the bucket that holds its first row instead
+ * of stepping over every id before it. Kept exact by statement triggers on those tables
+ * (drizzle 0014): each statement appends its net count per bucket to `list_position_changes` (no
+ * unique key, so writers never wait on one another), and the scheduled compaction folds those
+ * rows into `list_positions`. A page reads both.
+ */
+export const listPositions = pgTable(
+  "list_positions",
+  {
+    list: text("list").notNull(),
+    bucket: bigint("bucket", { mode: "number" }).notNull(),
+    rows: bigint("rows", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.list, t.bucket] })],
+);
+
+/** Net row counts per list and id bucket appended by writes, not yet folded into `list_positions`. */
+export const listPositionChanges = pgTable("list_position_changes", {
+  list: text("list").notNull(),
+  bucket: bigint("bucket", { mode: "number" }).notNull(),
+  rows: bigint("rows", { mode: "number" }).notNull(),
+});
