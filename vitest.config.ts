@@ -86,8 +86,15 @@ function apiProject(name: string, redisDown: boolean, groupOrder: number) {
             STACK_TOOLS: inject("stack").toolsOrigin,
             // A Redis that answers is given time, even on a loaded machine, and a slow answer
             // does not make the isolate skip it for later tests; the faults suite tries deadlines.
+            // Neither project lets one request's Redis failure make the isolate skip Redis for
+            // later tests: whether a request asks Redis must not depend on how long ago another
+            // test's request failed (the cool-off has tests of its own in the faults suite).
             ...(redisDown
-              ? { UPSTASH_REDIS_REST_URL: inject("stack").unavailableOrigin, STACK_REDIS_DOWN: "true" }
+              ? {
+                  UPSTASH_REDIS_REST_URL: inject("stack").unavailableOrigin,
+                  STACK_REDIS_DOWN: "true",
+                  REDIS_COOL_OFF_MS: "0",
+                }
               : { REDIS_TIMEOUT_MS: "2000", REDIS_COOL_OFF_MS: "0" }),
           },
           // Cloudflare's Rate Limiting, as miniflare simulates it; tests hand one to the Worker as
