@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createOrder, createProduct, desk, type Order } from "../fixtures";
 import { api, db, redis } from "../helpers";
 import { runScheduled } from "../sales";
-import { holdLock, releaseLock } from "./support";
+import { holdLock, lockWaiters, releaseLock } from "./support";
 
 // The counts behind pages by number (list_positions, drizzle 0014) are appended by each write and
 // folded by the scheduled task. Neither may make the other wait, nor two writers each other: each
@@ -68,5 +68,23 @@ describe("the counts behind pages by number", () => {
     const { pages, ids } = await pagesAndIds();
     expect(ids).toEqual([1, 1500]);
     expect(pages).toEqual(ids);
+  });
+
+  it("make a TRUNCATE wait for a fold still open, so no count of a removed row survives it", async () => {
+    const deskId = await createProduct(desk);
+    await createOrder([deskId], [1]);
+    // The fold's advisory lock (src/routes/crud/list-page.ts), held as a fold in progress holds it.
+    const fold = await holdLock("select pg_advisory_xact_lock(748201019)");
+    // The driver's query runs once it is awaited (then-ed): start it now, await it after the release.
+    const truncate = db()
+      .query("truncate orders cascade")
+      .then(() => "done");
+    await lockWaiters(1);
+    await releaseLock(fold);
+    expect(await truncate).toBe("done");
+    const counts = await db().query(
+      "select (select count(*) from list_positions where list = 'orders')::int as folded, (select count(*) from list_position_changes where list = 'orders')::int as pending",
+    );
+    expect(counts).toEqual([{ folded: 0, pending: 0 }]);
   });
 });

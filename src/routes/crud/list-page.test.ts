@@ -115,4 +115,14 @@ describe("pages by number over ids spread across buckets", () => {
     expect(result.body.map((p) => p.id)).toEqual([6001]);
     expect(roundTrips).toBe(1);
   });
+
+  it("refuse to renumber a row, so no write can move a row between buckets unseen", async () => {
+    await insertIds("orders", [5]);
+    await expect(db().query("update orders set id = default where id = 5")).rejects.toThrow(
+      "the id of a row of orders does not change",
+    );
+    const [row] = await db().query("select count(*)::int as n from orders where id = 5");
+    expect(row?.n).toBe(1);
+    await expectEveryPageExact("orders", 1);
+  });
 });
