@@ -98,6 +98,21 @@ function toParam(value: unknown): Param {
 interface Statement {
   query: string;
   params: Param[];
+  /** Statements the Worker sent before it in the same batch (`select set_config(…, true)`), replayed with it. */
+  settings?: Statement[];
+}
+
+/** Runs `work` on one connection inside a transaction that first applies `s`'s settings, then rolls back. */
+async function withSettings<T>(s: Statement, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    for (const setting of s.settings ?? []) await client.query(setting.query, setting.params);
+    return await work(client);
+  } finally {
+    await client.query("rollback").catch(() => undefined);
+    client.release();
+  }
 }
 /** One HTTP request of the Worker's Neon driver: a query, or a batch run as one transaction. */
 interface Captured {
@@ -442,14 +457,11 @@ interface ReadResult {
 
 /** Runs the statement straight on Postgres, as text, the way the Neon proxy does. */
 async function direct(s: Statement): Promise<number> {
-  const client = await pool.connect();
-  try {
+  return withSettings(s, async (client) => {
     const t0 = performance.now();
     await client.query({ text: s.query, values: s.params, rowMode: "array", types: rawText });
     return performance.now() - t0;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**
@@ -457,11 +469,20 @@ async function direct(s: Statement): Promise<number> {
  * scan of many rows), and the plan with per-node timing, for the record.
  */
 async function explain(s: Statement): Promise<{ exec: number; plan: number; text: string }> {
-  const [json] = await sqlOne<{ "QUERY PLAN": [{ "Execution Time": number; "Planning Time": number }] }>(
-    `explain (analyze, timing off, format json) ${s.query}`,
-    s.params,
+  const [json] = await withSettings(
+    s,
+    async (c) =>
+      (
+        await c.query<{ "QUERY PLAN": [{ "Execution Time": number; "Planning Time": number }] }>(
+          `explain (analyze, timing off, format json) ${s.query}`,
+          s.params,
+        )
+      ).rows,
   );
-  const rows = await sqlOne<{ "QUERY PLAN": string }>(`explain (analyze, buffers) ${s.query}`, s.params);
+  const rows = await withSettings(
+    s,
+    async (c) => (await c.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers) ${s.query}`, s.params)).rows,
+  );
   const first = json?.["QUERY PLAN"][0];
   return {
     exec: first?.["Execution Time"] ?? Number.NaN,
@@ -497,13 +518,16 @@ async function timeRead(api: string, name: string, path: string): Promise<ReadRe
     if (i === 0) await checkAnswer(path, Buffer.from(body).toString("utf8"));
     if (res.headers.get("X-Cache") !== "BYPASS") throw new Error(`${path}: X-Cache ${res.headers.get("X-Cache")}`);
     const [trip, ...more] = captured;
-    if (!trip || more.length > 0 || trip.statements.length !== 1) {
+    // One request: one statement, after at most the settings for it (a report's batch).
+    const settings = trip?.statements.slice(0, -1) ?? [];
+    const main = trip?.statements.at(-1);
+    if (!trip || !main || more.length > 0 || !settings.every((s) => s.query.trim().startsWith("select set_config("))) {
       throw new Error(
         `${path} (${res.status}): expected one database request with one statement, saw ${captured.map((c) => c.statements.map((s) => s.query.slice(0, 60)).join(" / ")).join(" | ")}`,
       );
     }
     proxyTimes.push(trip.proxyMs);
-    statement = trip.statements[0];
+    statement = { ...main, settings };
     if (statement) pgTimes.push(await direct(statement));
   }
   if (!statement) throw new Error(`${path}: no statement`);
@@ -511,7 +535,7 @@ async function timeRead(api: string, name: string, path: string): Promise<ReadRe
   const last = plans[plans.length - 1];
   writeFileSync(
     `${outDir}/plans/${slug(name)}.txt`,
-    `${path}\n\n${statement.query}\n\nparams: ${JSON.stringify(statement.params)}\n\n${last?.text ?? ""}\n`,
+    `${path}\n\n${(statement.settings ?? []).map((x) => `${x.query};\n`).join("")}${statement.query}\n\nparams: ${JSON.stringify(statement.params)}\n\n${last?.text ?? ""}\n`,
   );
   return {
     name,
