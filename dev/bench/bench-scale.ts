@@ -858,6 +858,11 @@ try {
     ["report, one day (2026-06-15)", "/reports-all?from=2026-06-15&to=2026-06-15"],
     ["report, 2026-01-31 … 2026-12-30", "/reports-all?from=2026-01-31&to=2026-12-30"],
     ["report, 2026-02-10 … 2026-02-20", "/reports-all?from=2026-02-10&to=2026-02-20"],
+    ["report, 2026-06-10 … 2026-06-11 (2 days)", "/reports-all?from=2026-06-10&to=2026-06-11"],
+    ["report, 2026-06-10 … 2026-06-12 (3 days)", "/reports-all?from=2026-06-10&to=2026-06-12"],
+    ["report, 2026-06-10 … 2026-06-17 (8 days)", "/reports-all?from=2026-06-10&to=2026-06-17"],
+    ["report, 2026-02-04 … 2026-02-15", "/reports-all?from=2026-02-04&to=2026-02-15"],
+    ["report, 2026-03-15 … 2026-09-14, limit=1000", "/reports-all?from=2026-03-15&to=2026-09-14&limit=1000"],
     ["report, from=2026-07-16", "/reports-all?from=2026-07-16"],
     ["report, to=2026-04-14", "/reports-all?to=2026-04-14"],
   ];

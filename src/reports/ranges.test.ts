@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { chair, createOrder, createProduct, desk, lamp, shelf, tenCentLamp } from "../../test/fixtures";
+import {
+  chair,
+  createOrder,
+  createOrderAt,
+  createProduct,
+  desk,
+  lamp,
+  type Report,
+  shelf,
+  tenCentLamp,
+} from "../../test/fixtures";
 import { api, db } from "../../test/helpers";
 import { expectReportFromLines, forgetCachedReports, pendingChanges, runScheduled } from "../../test/sales";
 
@@ -131,11 +141,17 @@ describe("reports over any range", () => {
     const rand = random(18);
     await arrange(rand);
     await changeThePast();
-    const ranges: [string | null, string | null, number][] = CHOSEN.map(([from, to]) => [from, to, 100]);
+    // Limits below the number of products make a range sum only the products that can rank.
+    const limits = [1, 2, 3, 100];
+    const ranges: [string | null, string | null, number][] = CHOSEN.map(([from, to], i) => [
+      from,
+      to,
+      limits[i % limits.length] ?? 100,
+    ]);
     for (let i = 0; i < 30; i++) {
       const a = Math.floor(rand() * DAYS);
       const b = a + Math.floor(rand() * (rand() < 0.3 ? 3 : DAYS - a));
-      ranges.push([dayOf(FIRST + a * DAY), dayOf(FIRST + b * DAY), rand() < 0.2 ? 2 : 100]);
+      ranges.push([dayOf(FIRST + a * DAY), dayOf(FIRST + b * DAY), limits[Math.floor(rand() * limits.length)] ?? 100]);
     }
 
     expect(await pendingChanges()).toBeGreaterThan(0);
@@ -146,4 +162,56 @@ describe("reports over any range", () => {
     await forgetCachedReports();
     for (const [from, to, limit] of ranges) await expectReportFromLines(from, to, limit);
   }, 120_000);
+});
+
+describe("a range's ranking", () => {
+  // 2026-01-31 … 2026-02-03 lies between the boundaries 2026-01-29 and 2026-02-05: a product's sales
+  // on 01-29, 01-30 and 02-04 count in its bound but not in the range. The desk sold most on those
+  // days, so it has the highest bound; the lamp sold most inside the range.
+  it("ranks by the range's own sales, whatever the products sold on the days around it", async () => {
+    const [deskId, lampId, chairId, shelfId] = [
+      await createProduct(desk),
+      await createProduct({ ...lamp, price: 13 }),
+      await createProduct(chair),
+      await createProduct(shelf),
+    ];
+    const before = await createOrderAt([deskId], [10], "2026-01-30T12:00:00Z");
+    await createOrderAt([deskId, shelfId], [1, 1], "2026-02-01T08:00:00Z");
+    await createOrderAt([lampId], [10], "2026-02-02T23:59:59.999Z");
+    await createOrderAt([chairId], [1], "2026-02-03T00:00:00Z");
+    const after = await createOrderAt([chairId], [3], "2026-02-04T00:00:00Z");
+
+    const names = async (limit: number) => {
+      const res = await api<Report>(`/reports-all?from=2026-01-31&to=2026-02-03&limit=${limit}`);
+      expect(res.status).toBe(200);
+      return res.body.products.map((p) => [p.product_name, p.revenue]);
+    };
+    expect(await names(1)).toEqual([["Lamp", 130]]);
+    expect(await names(2)).toEqual([
+      ["Lamp", 130],
+      ["Desk", 100],
+    ]);
+    // The chair's bound (102) is above the shelf's (80), its revenue in the range (25.5) below.
+    expect(await names(3)).toEqual([
+      ["Lamp", 130],
+      ["Desk", 100],
+      ["Shelf", 80],
+    ]);
+    for (const limit of [1, 2, 3, 4]) await expectReportFromLines("2026-01-31", "2026-02-03", limit);
+
+    // The same with more sales on the days around the range, not yet compacted.
+    for (const line of [
+      { order_id: before, product_id: deskId, amount: 20 },
+      { order_id: after, product_id: shelfId, amount: 5 },
+    ]) {
+      expect((await api("/orders_products", { method: "POST", json: line })).status).toBe(201);
+    }
+    expect(await pendingChanges()).toBeGreaterThan(0);
+    expect(await names(3)).toEqual([
+      ["Lamp", 130],
+      ["Desk", 100],
+      ["Shelf", 80],
+    ]);
+    for (const limit of [1, 2, 3, 4]) await expectReportFromLines("2026-01-31", "2026-02-03", limit);
+  });
 });

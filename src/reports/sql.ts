@@ -54,63 +54,118 @@ export const nearestBoundary = (day: string) => {
   const after = boundaryAfter(day);
   return daysBetween(before, day) <= daysBetween(day, after) ? before : after;
 };
-/** Up to this many days, a range is summed from its day rows rather than from two running totals. */
-const DIRECT_DAYS = 8;
+/** The boundary at or after a day (the day itself if it is one). */
+const boundaryAtOrAfter = (day: string) => (isBoundary(day) ? day : boundaryAfter(day));
+/** Up to this many days, a range is summed from its day rows rather than from running totals. */
+const DIRECT_DAYS = 2;
 
 const signed = (sign: 1 | -1) =>
   sign === 1
     ? figures
     : sql`-orders as orders, -order_lines as order_lines, -units as units, -revenue as revenue, -cost as cost`;
 
+/** `and product_id is one of the rows of the CTE named `only``, or nothing when every product counts. */
+const among = (only: string | undefined) =>
+  only === undefined ? sql`` : sql` and product_id in (select product_id from ${sql.raw(only)})`;
+
 /** One day's rows of sales_daily, in product order (its key), with `sign`. */
-const dayRows = (day: string, sign: 1 | -1) =>
-  sql`select product_id, ${signed(sign)} from sales_daily where day = ${day}::date`;
+const dayRows = (day: string, sign: 1 | -1, only?: string) =>
+  sql`select product_id, ${signed(sign)} from sales_daily where day = ${day}::date${among(only)}`;
+
+/** The latest boundary of sales_running: a boundary past it holds what it holds (nothing was folded later). */
+const horizon = sql`(select max(at) from sales_running)`;
 
 /**
  * Every product's sales on the days before `day` (a half-open range end) times `sign`: the
  * running total at the nearest boundary, or past the horizon the product's total, and the at most
  * two days between that boundary and `day`. Each part comes in product order, so the parts merge.
  */
-function salesBefore(day: string, sign: 1 | -1): SQL[] {
+function salesBefore(day: string, sign: 1 | -1, only?: string): SQL[] {
   const at = nearestBoundary(day);
   const parts = [
-    sql`select product_id, ${signed(sign)} from sales_running where at = ${at}::date`,
+    sql`select product_id, ${signed(sign)} from sales_running where at = ${at}::date${among(only)}`,
     sql`select product_id, ${signed(sign)} from sales_by_product
-        where ${at}::date > (select coalesce(max(at), '-infinity'::date) from sales_running)`,
+        where ${at}::date > (select coalesce(max(at), '-infinity'::date) from sales_running)${among(only)}`,
   ];
-  for (let d = at; d < day; d = addDays(d, 1)) parts.push(dayRows(d, sign));
-  for (let d = day; d < at; d = addDays(d, 1)) parts.push(dayRows(d, sign === 1 ? -1 : 1));
+  for (let d = at; d < day; d = addDays(d, 1)) parts.push(dayRows(d, sign, only));
+  for (let d = day; d < at; d = addDays(d, 1)) parts.push(dayRows(d, sign === 1 ? -1 : 1, only));
   return parts;
 }
 
+const isShort = (days: Span) =>
+  days.from !== null && days.until !== null && daysBetween(days.from, days.until) <= DIRECT_DAYS;
+
 /**
- * The rows per product whose sum is the range's sales: a short range its day rows; a longer one
- * the difference of the sales before its end and before its start (two running totals per product
- * and at most four days, whatever its length); and the changes of its days not yet compacted.
+ * The rows per product whose sum is the range's sales, for every product or only those of the CTE
+ * `only`: a short range its day rows; a longer one the difference of the sales before its end and
+ * before its start (two running totals per product and at most four days, whatever its length);
+ * and the changes of its days not yet compacted.
  */
-function rangeRows(range: ReportRange): SQL {
+function rangeRows(range: ReportRange, only?: string): SQL {
   const days = daysOf(range);
-  const short = days.from !== null && days.until !== null && daysBetween(days.from, days.until) <= DIRECT_DAYS;
-  const parts = short
-    ? [sql`select product_id, ${figures} from sales_daily where ${within(sql`day`, days)}`]
+  const parts = isShort(days)
+    ? [sql`select product_id, ${figures} from sales_daily where ${within(sql`day`, days)}${among(only)}`]
     : [
         ...(days.until === null
-          ? [sql`select product_id, ${figures} from sales_by_product`]
-          : salesBefore(days.until, 1)),
-        ...(days.from === null ? [] : salesBefore(days.from, -1)),
+          ? [sql`select product_id, ${figures} from sales_by_product where true${among(only)}`]
+          : salesBefore(days.until, 1, only)),
+        ...(days.from === null ? [] : salesBefore(days.from, -1, only)),
       ];
   parts.push(
-    sql`select product_id, ${figures} from sales_changes where product_id is not null and ${within(sql`day`, days)}`,
+    sql`select product_id, ${figures} from sales_changes
+        where product_id is not null and ${within(sql`day`, days)}${among(only)}`,
   );
   return sql.join(parts, sql` union all `);
 }
 
+/** Every figure of the rows of `rangeRows`, summed per product. */
+const summed = (range: ReportRange, only?: string) =>
+  sql`select product_id, ${sums} from (${rangeRows(range, only)}) parts group by product_id`;
+
+/**
+ * An upper bound of every product's revenue over the range, from two running totals per product
+ * and no day rows: the sales between the boundary at or before its start and the one at or after
+ * its end (past the horizon, the horizon's), with the changes of those days not yet compacted.
+ * The days it adds are at most three at each end, and a line's revenue is never negative (its
+ * amount is positive, its prices are not negative), so no product sold more in the range. A
+ * product with no row sold nothing in those days.
+ */
+function revenueBounds({ from, until }: Span): SQL {
+  const after = until === null ? null : boundaryAtOrAfter(until);
+  const before = from === null ? null : boundaryAtOrBefore(from);
+  const end =
+    after === null
+      ? sql`select product_id, revenue from sales_by_product`
+      : sql`select product_id, revenue from sales_running where at = least(${after}::date, ${horizon})`;
+  const start =
+    before === null
+      ? sql``
+      : sql`left join sales_running s on s.product_id = e.product_id and s.at = least(${before}::date, ${horizon})`;
+  return sql`
+    select coalesce(e.product_id, c.product_id) as product_id,
+           coalesce(e.revenue, 0) - ${before === null ? sql`0` : sql`coalesce(s.revenue, 0)`} + coalesce(c.revenue, 0) as bound
+    from (${end}) e
+    ${start}
+    full join (
+      select product_id, sum(revenue) as revenue from sales_changes
+      where product_id is not null and ${within(sql`day`, { from: before, until: after })}
+      group by product_id
+    ) c on c.product_id = e.product_id`;
+}
+
 /**
  * The first `limit` products by revenue over the range, with all their figures. All time reads one
- * row per product plus the changes not yet compacted; a range at most two running totals and four
- * days per product (rangeRows). Products without lines in the range are left out.
+ * row per product plus the changes not yet compacted. A short range sums its day rows. A longer
+ * one is summed exactly only for the products that can rank (summing every product's running
+ * totals and edge days was the cost at 100,000 products): each product's revenue is bounded from
+ * above by two running totals (revenueBounds); the `limit` products with the highest bounds are
+ * summed exactly, and the `limit`-th of them (by revenue, with lines) is a revenue that the
+ * `limit`-th product overall reaches at least; so only the products whose bound reaches it can
+ * rank, and those are summed exactly and ranked. Fewer than `limit` with lines: every product is
+ * summed. Products without lines in the range are left out.
  */
 function rankedProducts(range: ReportRange, limit: number): SQL {
+  const days = daysOf(range);
   if (range.from === null && range.to === null) {
     return sql`
       select product_id, coalesce(b.orders, 0) + coalesce(c.orders, 0) as orders,
@@ -124,11 +179,23 @@ function rankedProducts(range: ReportRange, limit: number): SQL {
       where coalesce(b.order_lines, 0) + coalesce(c.order_lines, 0) > 0
       order by revenue desc, product_id limit ${limit}`;
   }
+  if (isShort(days)) {
+    return sql`
+      select * from (${summed(range)}) s where order_lines > 0 order by revenue desc, product_id limit ${limit}`;
+  }
   return sql`
-    select product_id, ${sums}
-    from (${rangeRows(range)}) parts
-    group by product_id having sum(order_lines) > 0
-    order by 5 desc, 1 limit ${limit}`;
+    with bounds as materialized (${revenueBounds(days)}),
+    highest as (select product_id from bounds order by bound desc, product_id limit ${limit}),
+    threshold as (
+      select revenue from (${summed(range, "highest")}) s
+      where order_lines > 0 order by revenue desc, product_id offset ${limit - 1} limit 1
+    ),
+    candidates as (
+      select product_id from bounds
+      where not exists (select from threshold) or bound >= (select revenue from threshold)
+    )
+    select * from (${summed(range, "candidates")}) s
+    where order_lines > 0 order by revenue desc, product_id limit ${limit}`;
 }
 
 /**
