@@ -221,9 +221,11 @@ const totals = (range: ReportRange) => {
  * ~65 ms of a range report that runs ~300 ms: JIT is off. The planner cannot count the groups of
  * a union of parts (it guesses 200) and hashes them, and the hash table of 100k products' numeric
  * sums spills at the default `work_mem` (a larger one was no faster); grouping the parts sorted
- * took ~55 ms less at 10M: hash aggregation is off.
+ * took ~55 ms less at 10M: hash aggregation is off. Two days of day rows (44k) were grouped by
+ * parallel workers and merged in 129 ms; one process groups them faster: parallel plans are off.
  */
-const REPORT_SETTINGS = sql`select set_config('jit', 'off', true), set_config('enable_hashagg', 'off', true)`;
+const REPORT_SETTINGS = sql`select set_config('jit', 'off', true), set_config('enable_hashagg', 'off', true),
+  set_config('max_parallel_workers_per_gather', '0', true)`;
 
 /**
  * Sales over the lines' captured prices, in one statement, as JSON text with exact sums, read
