@@ -215,3 +215,24 @@ describe("a range's ranking", () => {
     for (const limit of [1, 2, 3, 4]) await expectReportFromLines("2026-01-31", "2026-02-03", limit);
   });
 });
+
+describe("ranges at the ends of the calendar", () => {
+  // The day after 9999-12-31, and the boundaries after it, have a five-digit year.
+  it("answer 200 with the lines' sums, up to 9999-12-31 and from 0001-01-01", async () => {
+    const [deskId, lampId] = [await createProduct(desk), await createProduct(lamp)];
+    await createOrderAt([deskId, lampId], [1, 3], "2026-03-01T10:00:00Z");
+    await createOrder([lampId], [2]);
+    const ranges: [string | null, string | null][] = [
+      [null, "9999-12-31"],
+      ["9999-12-28", "9999-12-31"],
+      ["9999-12-30", "9999-12-31"],
+      ["2026-01-01", "9999-12-29"],
+      ["0001-01-01", "9999-12-31"],
+      ["0001-01-01", "0001-01-04"],
+      ["0001-01-02", null],
+    ];
+    for (const [from, to] of ranges) {
+      for (const limit of [1, 100]) await expectReportFromLines(from, to, limit);
+    }
+  });
+});

@@ -12,13 +12,24 @@ interface Span {
   until: string | null;
 }
 
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+// Days as `YYYY-MM-DD` strings, read and written from their parts: the day after 9999-12-31 (a
+// range's end, or a boundary after it) has a five-digit year, which `toISOString` writes as
+// "+010000-01-01" and Postgres refuses, and which fixed slices would cut wrong.
+const msOf = (day: string) => {
+  const [year = 0, month = 1, date = 1] = day.split("-").map(Number);
+  return Date.UTC(year, month - 1, date);
+};
+const dayAt = (ms: number) => {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${String(d.getUTCFullYear()).padStart(4, "0")}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+};
+const addDays = (day: string, n: number) => dayAt(msOf(day) + n * 86_400_000);
+const monthOf = (day: string) => `${day.slice(0, -3)}-01`;
 const nextMonth = (month: string) => {
-  const d = new Date(`${month}T00:00:00Z`);
+  const d = new Date(msOf(month));
   d.setUTCMonth(d.getUTCMonth() + 1);
-  return d.toISOString().slice(0, 10);
+  return dayAt(d.getTime());
 };
 
 /** An inclusive day range as the half-open span of its days. */
@@ -38,7 +49,7 @@ const figures = sql`orders, order_lines, units, revenue, cost`;
 const sums = sql`sum(orders) as orders, sum(order_lines) as order_lines, sum(units) as units, sum(revenue) as revenue, sum(cost) as cost`;
 
 /** Days of the month on which sales_running has a boundary (drizzle 0012's sales_boundary_after()). */
-const dayOfMonth = (day: string) => Number(day.slice(8, 10));
+const dayOfMonth = (day: string) => Number(day.slice(-2));
 const isBoundary = (day: string) => dayOfMonth(day) <= 29 && (dayOfMonth(day) - 1) % 4 === 0;
 const boundaryAtOrBefore = (day: string) =>
   addDays(monthOf(day), Math.floor((Math.min(dayOfMonth(day), 29) - 1) / 4) * 4);
@@ -46,7 +57,7 @@ const boundaryAfter = (day: string) =>
   dayOfMonth(day) >= 29
     ? nextMonth(monthOf(day))
     : addDays(monthOf(day), Math.floor((dayOfMonth(day) - 1) / 4 + 1) * 4);
-const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+const daysBetween = (a: string, b: string) => Math.round((msOf(b) - msOf(a)) / 86_400_000);
 /** The boundary nearest a day (the day itself if it is one): at most 2 days away. */
 export const nearestBoundary = (day: string) => {
   if (isBoundary(day)) return day;
@@ -161,8 +172,9 @@ function revenueBounds({ from, until }: Span): SQL {
  * above by two running totals (revenueBounds); the `limit` products with the highest bounds are
  * summed exactly, and the `limit`-th of them (by revenue, with lines) is a revenue that the
  * `limit`-th product overall reaches at least; so only the products whose bound reaches it can
- * rank, and those are summed exactly and ranked. Fewer than `limit` with lines: every product is
- * summed. Products without lines in the range are left out.
+ * rank, and those are summed exactly and ranked. Where fewer than `limit` of those highest bounds
+ * had lines in the range, there is no threshold and every product is summed. Products without
+ * lines in the range are left out.
  */
 function rankedProducts(range: ReportRange, limit: number): SQL {
   const days = daysOf(range);
