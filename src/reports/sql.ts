@@ -96,7 +96,7 @@ function salesBefore(day: string, sign: 1 | -1, only?: string): SQL[] {
   const parts = [
     sql`select product_id, ${signed(sign)} from sales_running where at = ${at}::date${among(only)}`,
     sql`select product_id, ${signed(sign)} from sales_by_product
-        where ${at}::date > (select coalesce(max(at), '-infinity'::date) from sales_running)${among(only)}`,
+        where ${at}::date > coalesce(${horizon}, '-infinity'::date)${among(only)}`,
   ];
   for (let d = at; d < day; d = addDays(d, 1)) parts.push(dayRows(d, sign, only));
   for (let d = day; d < at; d = addDays(d, 1)) parts.push(dayRows(d, sign === 1 ? -1 : 1, only));
@@ -191,23 +191,20 @@ function rankedProducts(range: ReportRange, limit: number): SQL {
       where coalesce(b.order_lines, 0) + coalesce(c.order_lines, 0) > 0
       order by revenue desc, product_id limit ${limit}`;
   }
-  if (isShort(days)) {
-    return sql`
-      select * from (${summed(range)}) s where order_lines > 0 order by revenue desc, product_id limit ${limit}`;
-  }
+  // The products with lines among those summed (every product, or the CTE `only`), ranked.
+  const ranking = (only?: string, offset = 0) =>
+    sql`select * from (${summed(range, only)}) s
+        where order_lines > 0 order by revenue desc, product_id offset ${offset} limit ${limit}`;
+  if (isShort(days)) return ranking();
   return sql`
     with bounds as materialized (${revenueBounds(days)}),
     highest as (select product_id from bounds order by bound desc, product_id limit ${limit}),
-    threshold as (
-      select revenue from (${summed(range, "highest")}) s
-      where order_lines > 0 order by revenue desc, product_id offset ${limit - 1} limit 1
-    ),
+    threshold as (select revenue from (${ranking("highest", limit - 1)}) s limit 1),
     candidates as (
       select product_id from bounds
       where not exists (select from threshold) or bound >= (select revenue from threshold)
     )
-    select * from (${summed(range, "candidates")}) s
-    where order_lines > 0 order by revenue desc, product_id limit ${limit}`;
+    ${ranking("candidates")}`;
 }
 
 /**
